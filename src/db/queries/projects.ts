@@ -1,0 +1,79 @@
+import type { Db } from '../connection.js';
+import type { Project, ProjectUpdate } from '../schema.js';
+
+export interface NewProject {
+  accountId: string;
+  name: string;
+  domains: string[];
+  timezone: string;
+  currency: string;
+  siteKey: string;
+  apiKeyHash: string;
+  apiKeyEnc: string;
+}
+
+export function insertProject(db: Db, p: NewProject): Promise<Project> {
+  return db
+    .insertInto('projects')
+    .values({
+      account_id: p.accountId,
+      name: p.name,
+      domains: p.domains,
+      timezone: p.timezone,
+      currency: p.currency,
+      site_key: p.siteKey,
+      api_key_hash: p.apiKeyHash,
+      api_key_enc: p.apiKeyEnc,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function listProjects(db: Db, accountId: string): Promise<Project[]> {
+  return db
+    .selectFrom('projects')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Tenant-scoped: another account's project id is simply not found. */
+export function findProject(db: Db, accountId: string, id: string): Promise<Project | undefined> {
+  return db
+    .selectFrom('projects')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+export function updateProject(
+  db: Db,
+  accountId: string,
+  id: string,
+  patch: Omit<ProjectUpdate, 'id' | 'account_id' | 'created_at' | 'deleted_at'>,
+): Promise<Project | undefined> {
+  return db
+    .updateTable('projects')
+    .set({ ...patch, updated_at: new Date() })
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Soft delete: leads and history stay in the database; the site key stops accepting hits. */
+export async function softDeleteProject(db: Db, accountId: string, id: string): Promise<boolean> {
+  const r = await db
+    .updateTable('projects')
+    .set({ deleted_at: new Date() })
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}

@@ -1,0 +1,103 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type UserRole = 'owner' | 'admin' | 'viewer';
+export type Language = 'ru' | 'en';
+
+export interface AccountsTable {
+  id: Generated<string>;
+  name: string;
+  timezone: Generated<string>;
+  currency: Generated<string>;
+  language: Generated<Language>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  account_id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: UserRole;
+  language: Language | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie value: a leaked table does not leak live sessions */
+  id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  account_id: string;
+  email: string;
+  role: UserRole;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Date;
+  accepted_at: Date | null;
+}
+
+export interface ProjectsTable {
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  domains: string[];
+  timezone: string;
+  currency: string;
+  site_key: string;
+  api_key_hash: string;
+  /** AES-256-GCM under SECRET_KEY, so the cabinet can show it again */
+  api_key_enc: string;
+  last_hit_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  deleted_at: Date | null;
+}
+
+export interface AuthFailuresTable {
+  id: Generated<string>;
+  email: string;
+  ip: string;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  invitations: InvitationsTable;
+  projects: ProjectsTable;
+  auth_failures: AuthFailuresTable;
+}
+
+export type Account = Selectable<AccountsTable>;
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type Project = Selectable<ProjectsTable>;
+export type ProjectUpdate = Updateable<ProjectsTable>;
+export type Invitation = Selectable<InvitationsTable>;
+export type ApiToken = Selectable<ApiTokensTable>;

@@ -1,0 +1,83 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { installAuth } from './auth.js';
+import { installCabinet } from './cabinet.js';
+import type { AppContext } from './context.js';
+import { installErrorHandling } from './errors.js';
+import { installMetrics } from './metrics.js';
+import { accountRoutes } from './routes/account.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { projectRoutes } from './routes/projects.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
+
+/** Cabinet and API bodies are small; endpoints that take files raise their own limit. */
+export const API_BODY_LIMIT = 64 * 1024;
+
+/** JSON bodies as usual, but an empty body (a bare POST from a form button) counts as no body. */
+function installJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      const e = err as Error & { statusCode?: number; code?: string };
+      e.statusCode = 400;
+      e.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+      done(e, undefined);
+    }
+  });
+}
+
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Per-request logs would dominate at tracker volumes; /metrics carries the request figures.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: API_BODY_LIMIT,
+    // Idle keep-alive sockets are closed on shutdown so draining does not wait for them.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  installJsonParser(app);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Leadtrail API', version: '1', description: 'Lead tracking and marketing analytics' },
+      servers: [{ url: ctx.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (POST /api/v1/tokens)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'lt_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyCookie);
+  installAuth(app, { db: ctx.db, publicUrl: ctx.config.publicUrl });
+  installMetrics(app);
+
+  await app.register(healthRoutes(ctx));
+  await app.register(authRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(accountRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(userRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(tokenRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(projectRoutes(ctx), { prefix: '/api/v1' });
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await installCabinet(app);
+  return app;
+}

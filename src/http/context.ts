@@ -1,0 +1,15 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/connection.js';
+import type { Logger } from '../logger.js';
+import type { Sealer } from '../security/sealed.js';
+
+/** What route modules need from the running service; built once at start and passed down. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  /** seals project API keys at rest */
+  keySealer: Sealer;
+  /** true once migrations are applied; /readyz reports it */
+  isMigrated: () => Promise<boolean>;
+}

@@ -1,0 +1,67 @@
+import type { Language } from '../db/schema.js';
+
+/** API error messages in both languages; the `code` is the stable part clients branch on. */
+export const messages = {
+  validation_error: { ru: 'Некорректные данные запроса', en: 'Request validation failed' },
+  invalid_json: { ru: 'Тело запроса не является корректным JSON', en: 'Request body is not valid JSON' },
+  unsupported_media_type: {
+    ru: 'Неподдерживаемый Content-Type: {type}. Отправляйте application/json',
+    en: 'Unsupported Content-Type: {type}. Send application/json',
+  },
+  payload_too_large: {
+    ru: 'Тело запроса слишком велико (не более {limit} байт)',
+    en: 'Request body is too large (at most {limit} bytes)',
+  },
+  unauthorized: { ru: 'Требуется вход в кабинет или API-токен', en: 'Sign in or send an API token' },
+  invalid_token: { ru: 'API-токен неизвестен или отозван', en: 'The API token is unknown or revoked' },
+  invalid_credentials: { ru: 'Неверный e-mail или пароль', en: 'Wrong e-mail or password' },
+  rate_limited: {
+    ru: 'Слишком много неудачных попыток входа. Повторите через {seconds} с',
+    en: 'Too many failed sign-in attempts. Try again in {seconds} s',
+  },
+  forbidden: { ru: 'Ваша роль не позволяет это действие', en: 'Your role does not allow this action' },
+  csrf_rejected: {
+    ru: 'Запрос с чужого сайта отклонён: заголовок Origin должен совпадать с адресом кабинета (или используйте Bearer-токен)',
+    en: 'Cross-site request refused: the Origin header must match the cabinet address (or use a Bearer token)',
+  },
+  not_found: { ru: 'Не найдено', en: 'Not found' },
+  route_not_found: { ru: 'Нет такого метода API: {method} {url}', en: 'No such API route: {method} {url}' },
+  method_not_allowed: { ru: 'Метод не поддерживается', en: 'Method not allowed' },
+  email_taken: { ru: 'Пользователь с таким e-mail уже существует', en: 'A user with this e-mail already exists' },
+  signup_disabled: { ru: 'Регистрация на этом сервере отключена', en: 'Sign-up is disabled on this server' },
+  invitation_invalid: {
+    ru: 'Приглашение не найдено, уже использовано или истекло',
+    en: 'The invitation was not found, was already used or has expired',
+  },
+  last_owner: {
+    ru: 'В аккаунте должен остаться хотя бы один владелец',
+    en: 'The account must keep at least one owner',
+  },
+  wrong_password: { ru: 'Текущий пароль указан неверно', en: 'The current password is wrong' },
+  internal: { ru: 'Внутренняя ошибка сервера', en: 'Internal server error' },
+} satisfies Record<string, Record<Language, string>>;
+
+export type ErrorCode = keyof typeof messages;
+
+export function localise(code: ErrorCode, lang: Language, params: Record<string, string | number> = {}): string {
+  return messages[code][lang].replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
+}
+
+/** Russian unless the client prefers English. */
+export function pickLanguage(acceptLanguage: string | undefined): Language {
+  if (!acceptLanguage) return 'ru';
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...rest] = part.trim().split(';');
+      const q = rest.map((r) => r.trim()).find((r) => r.startsWith('q='));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .filter((x) => x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('ru')) return 'ru';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'ru';
+}

@@ -1,0 +1,95 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  currencyField,
+  emailField,
+  languageField,
+  nameField,
+  passwordField,
+  timezoneField,
+} from '../../accounts/fields.js';
+import { authenticate } from '../../accounts/login.js';
+import { meJson, toAccountJson, toUserJson } from '../../accounts/serialize.js';
+import { createAccountWithOwner, findAccount, findUserByEmail } from '../../db/queries/accounts.js';
+import { deleteSession } from '../../db/queries/sessions.js';
+import type { User } from '../../db/schema.js';
+import { hashPassword } from '../../security/passwords.js';
+import { clearSessionCookie, signIn } from '../auth.js';
+import type { AppContext } from '../context.js';
+import { AppError } from '../errors.js';
+import { isUniqueViolation } from '../pg-errors.js';
+
+export const authRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    const startSession = (req: FastifyRequest, reply: FastifyReply, user: User) =>
+      signIn(ctx.db, ctx.config.publicUrl, req, reply, user.id);
+
+    app.post(
+      '/auth/signup',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Create an account and its owner, and sign in',
+          security: [],
+          body: z.strictObject({
+            email: emailField,
+            password: passwordField,
+            accountName: z.string().trim().min(1, 'must not be empty').max(200),
+            name: nameField.optional(),
+            language: languageField.optional(),
+            timezone: timezoneField.optional(),
+            currency: currencyField.optional(),
+          }),
+          response: { 201: meJson },
+        },
+      },
+      async (req, reply) => {
+        if (!ctx.config.allowSignup) throw new AppError(403, 'signup_disabled');
+        const b = req.body;
+        if (await findUserByEmail(ctx.db, b.email)) throw new AppError(409, 'email_taken');
+        const passwordHash = await hashPassword(b.password);
+        const created = await createAccountWithOwner(
+          ctx.db,
+          { name: b.accountName, language: b.language, timezone: b.timezone, currency: b.currency },
+          { email: b.email, name: b.name ?? '', passwordHash },
+        ).catch((err: unknown) => {
+          if (isUniqueViolation(err)) throw new AppError(409, 'email_taken');
+          throw err;
+        });
+        await startSession(req, reply, created.user);
+        return reply.status(201).send({ user: toUserJson(created.user), account: toAccountJson(created.account) });
+      },
+    );
+
+    app.post(
+      '/auth/login',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign in with e-mail and password (throttled per e-mail and per IP)',
+          security: [],
+          body: z.strictObject({ email: emailField, password: z.string().min(1).max(256) }),
+          response: { 200: meJson },
+        },
+      },
+      async (req, reply) => {
+        const user = await authenticate(ctx.db, req.body.email, req.body.password, req.ip);
+        const account = await findAccount(ctx.db, user.account_id);
+        if (!account) throw new AppError(401, 'invalid_credentials');
+        await startSession(req, reply, user);
+        return { user: toUserJson(user), account: toAccountJson(account) };
+      },
+    );
+
+    app.post(
+      '/auth/logout',
+      { schema: { tags: ['auth'], summary: 'End the current session' } },
+      async (req, reply) => {
+        if (req.principal?.sessionHash) await deleteSession(ctx.db, req.principal.sessionHash);
+        clearSessionCookie(req, reply, ctx.config.publicUrl);
+        return reply.status(204).send();
+      },
+    );
+  };

@@ -1,0 +1,153 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { currencyField, timezoneField, uuidParam } from '../../accounts/fields.js';
+import { findProject, insertProject, listProjects, softDeleteProject, updateProject } from '../../db/queries/projects.js';
+import type { Project } from '../../db/schema.js';
+import { domainsField } from '../../projects/domains.js';
+import { newApiKey, newSiteKey } from '../../projects/keys.js';
+import { projectJson, toProjectJson } from '../../projects/serialize.js';
+import { type Principal, requireRole, requireUser } from '../auth.js';
+import type { AppContext } from '../context.js';
+import { notFound } from '../errors.js';
+
+const projectName = z.string().trim().min(1, 'must not be empty').max(200);
+
+export const projectRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    const json = (p: Project, who: Principal) =>
+      toProjectJson(p, { publicUrl: ctx.config.publicUrl, sealer: ctx.keySealer, role: who.user.role });
+
+    /** Tenant check first, role second: another account's project is a 404 whatever your role. */
+    async function ownProject(who: Principal, id: string): Promise<Project> {
+      const project = await findProject(ctx.db, who.account.id, id);
+      if (!project) throw notFound();
+      return project;
+    }
+
+    app.get(
+      '/projects',
+      {
+        schema: {
+          tags: ['projects'],
+          summary: "The account's projects",
+          response: { 200: z.object({ items: z.array(projectJson) }) },
+        },
+      },
+      async (req) => {
+        const who = requireUser(req);
+        return { items: (await listProjects(ctx.db, who.account.id)).map((p) => json(p, who)) };
+      },
+    );
+
+    app.post(
+      '/projects',
+      {
+        schema: {
+          tags: ['projects'],
+          summary: 'Create a project (owner, admin); time zone and currency default to the account’s',
+          body: z.strictObject({
+            name: projectName,
+            domains: domainsField,
+            timezone: timezoneField.optional(),
+            currency: currencyField.optional(),
+          }),
+          response: { 201: projectJson },
+        },
+      },
+      async (req, reply) => {
+        const who = requireRole(req, 'admin');
+        const apiKey = newApiKey(ctx.keySealer);
+        const project = await insertProject(ctx.db, {
+          accountId: who.account.id,
+          name: req.body.name,
+          domains: req.body.domains,
+          timezone: req.body.timezone ?? who.account.timezone,
+          currency: req.body.currency ?? who.account.currency.trim(),
+          siteKey: newSiteKey(),
+          apiKeyHash: apiKey.hash,
+          apiKeyEnc: apiKey.sealed,
+        });
+        return reply.status(201).send(json(project, who));
+      },
+    );
+
+    app.get(
+      '/projects/:id',
+      { schema: { tags: ['projects'], summary: 'One project', params: uuidParam, response: { 200: projectJson } } },
+      async (req) => {
+        const who = requireUser(req);
+        return json(await ownProject(who, req.params.id), who);
+      },
+    );
+
+    app.patch(
+      '/projects/:id',
+      {
+        schema: {
+          tags: ['projects'],
+          summary: 'Change a project (owner, admin)',
+          params: uuidParam,
+          body: z.strictObject({
+            name: projectName.optional(),
+            domains: domainsField.optional(),
+            timezone: timezoneField.optional(),
+            currency: currencyField.optional(),
+          }),
+          response: { 200: projectJson },
+        },
+      },
+      async (req) => {
+        const who = requireUser(req);
+        await ownProject(who, req.params.id);
+        requireRole(req, 'admin');
+        const updated = await updateProject(ctx.db, who.account.id, req.params.id, req.body);
+        if (!updated) throw notFound();
+        return json(updated, who);
+      },
+    );
+
+    app.delete(
+      '/projects/:id',
+      {
+        schema: {
+          tags: ['projects'],
+          summary: 'Delete a project (owner, admin): its site key stops accepting hits; its data is kept',
+          params: uuidParam,
+        },
+      },
+      async (req, reply) => {
+        const who = requireUser(req);
+        await ownProject(who, req.params.id);
+        requireRole(req, 'admin');
+        if (!(await softDeleteProject(ctx.db, who.account.id, req.params.id))) throw notFound();
+        return reply.status(204).send();
+      },
+    );
+
+    for (const key of ['site-key', 'api-key'] as const) {
+      app.post(
+        `/projects/:id/${key}/rotate`,
+        {
+          schema: {
+            tags: ['projects'],
+            summary: `Replace the project's ${key === 'site-key' ? 'public site key' : 'secret API key'} (owner, admin); the old one stops working at once`,
+            params: uuidParam,
+            response: { 200: projectJson },
+          },
+        },
+        async (req) => {
+          const who = requireUser(req);
+          await ownProject(who, req.params.id);
+          requireRole(req, 'admin');
+          const patch =
+            key === 'site-key'
+              ? { site_key: newSiteKey() }
+              : (({ hash, sealed }) => ({ api_key_hash: hash, api_key_enc: sealed }))(newApiKey(ctx.keySealer));
+          const updated = await updateProject(ctx.db, who.account.id, req.params.id, patch);
+          if (!updated) throw notFound();
+          return json(updated, who);
+        },
+      );
+    }
+  };

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { uuidParam } from '../../accounts/fields.js';
+import { deleteApiToken, insertApiToken, listApiTokens } from '../../db/queries/api-tokens.js';
+import type { ApiToken } from '../../db/schema.js';
+import { newSecret, sha256 } from '../../security/tokens.js';
+import { requireUser } from '../auth.js';
+import type { AppContext } from '../context.js';
+import { notFound } from '../errors.js';
+
+const tokenJson = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().describe('the first characters, to recognise the token'),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+
+const toTokenJson = (t: ApiToken): z.infer<typeof tokenJson> => ({
+  id: t.id,
+  name: t.name,
+  prefix: t.prefix,
+  createdAt: t.created_at.toISOString(),
+  lastUsedAt: t.last_used_at?.toISOString() ?? null,
+});
+
+export const tokenRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/tokens',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'Your personal API tokens',
+          response: { 200: z.object({ items: z.array(tokenJson) }) },
+        },
+      },
+      async (req) => ({ items: (await listApiTokens(ctx.db, requireUser(req).user.id)).map(toTokenJson) }),
+    );
+
+    app.post(
+      '/tokens',
+      {
+        schema: {
+          tags: ['tokens'],
+          summary: 'Create a personal API token; the token is shown only in this response',
+          body: z.strictObject({ name: z.string().trim().min(1, 'must not be empty').max(100) }),
+          response: { 201: tokenJson.extend({ token: z.string() }) },
+        },
+      },
+      async (req, reply) => {
+        const p = requireUser(req);
+        const token = newSecret('lt_pat_', 32);
+        const row = await insertApiToken(ctx.db, {
+          userId: p.user.id,
+          name: req.body.name,
+          tokenHash: sha256(token),
+          prefix: token.slice(0, 11),
+        });
+        return reply.status(201).send({ ...toTokenJson(row), token });
+      },
+    );
+
+    app.delete(
+      '/tokens/:id',
+      { schema: { tags: ['tokens'], summary: 'Revoke a token', params: uuidParam } },
+      async (req, reply) => {
+        if (!(await deleteApiToken(ctx.db, requireUser(req).user.id, req.params.id))) throw notFound();
+        return reply.status(204).send();
+      },
+    );
+  };

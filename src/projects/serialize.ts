@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { Project, UserRole } from '../db/schema.js';
+import type { Sealer } from '../security/sealed.js';
+
+export const projectJson = z.object({
+  id: z.string(),
+  name: z.string(),
+  domains: z.array(z.string()),
+  timezone: z.string(),
+  currency: z.string(),
+  siteKey: z.string(),
+  apiKey: z.string().nullable().describe('secret; null for viewers'),
+  snippet: z.string().describe('the tag to paste into every page of the site'),
+  lastHitAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export type ProjectJson = z.infer<typeof projectJson>;
+
+export function installSnippet(publicUrl: string, siteKey: string): string {
+  return `<script async src="${publicUrl}/t.js" data-site="${siteKey}"></script>`;
+}
+
+export function toProjectJson(p: Project, ctx: { publicUrl: string; sealer: Sealer; role: UserRole }): ProjectJson {
+  return {
+    id: p.id,
+    name: p.name,
+    domains: p.domains,
+    timezone: p.timezone,
+    currency: p.currency.trim(),
+    siteKey: p.site_key,
+    apiKey: ctx.role === 'viewer' ? null : ctx.sealer.open(p.api_key_enc),
+    snippet: installSnippet(ctx.publicUrl, p.site_key),
+    lastHitAt: p.last_hit_at?.toISOString() ?? null,
+    createdAt: p.created_at.toISOString(),
+    updatedAt: p.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config, Role } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest, pendingMigrations } from './db/migrate.js';
+import { buildApp } from './http/app.js';
+import type { Logger } from './logger.js';
+import { Sealer } from './security/sealed.js';
+import { startHousekeeping } from './worker/housekeeping.js';
+
+export interface RunningService {
+  /** the HTTP address when the role serves HTTP */
+  url: string | null;
+  app: FastifyInstance | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the service in the given role: database (embedded unless DATABASE_URL), migrations,
+ * then HTTP and/or the worker. `stop` drains HTTP first and stops the database last.
+ */
+export async function startService(config: Config, logger: Logger, role: Role = 'all'): Promise<RunningService> {
+  const startedAt = Date.now();
+  if (config.secretKeyGenerated) {
+    logger.warn(
+      { file: `${config.dataDir}/secret.key` },
+      'SECRET_KEY was not set: generated one into the data directory. Back it up with the data; set SECRET_KEY in production',
+    );
+  }
+  const database = await openDatabase(config, logger, { shareRunning: false });
+  const stops: Array<() => Promise<void>> = [database.close];
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+
+    let migrated = true;
+    const ctx = {
+      config,
+      db: database.db,
+      logger,
+      keySealer: new Sealer(config.secretKey, 'project-api-key'),
+      // Once current, stays current for this process: a newer deploy migrates, it never un-migrates.
+      isMigrated: async () => migrated || (migrated = (await pendingMigrations(database.db)).length === 0),
+    };
+
+    if (role === 'all' || role === 'worker') {
+      const housekeeping = startHousekeeping(database.db, logger.child({ component: 'worker' }));
+      stops.unshift(housekeeping.stop);
+    }
+    let app: FastifyInstance | null = null;
+    let url: string | null = null;
+    if (role === 'all' || role === 'api') {
+      app = await buildApp(ctx);
+      url = await app.listen({ port: config.port, host: config.host });
+      const served = app;
+      stops.unshift(() => served.close());
+    }
+    logger.info({ role, url, publicUrl: config.publicUrl, ms: Date.now() - startedAt }, 'Leadtrail is ready');
+    return { url, app, stop: () => runStops(stops) };
+  } catch (err) {
+    await runStops(stops).catch(() => undefined);
+    throw err;
+  }
+}
+
+async function runStops(stops: Array<() => Promise<void>>): Promise<void> {
+  for (const stop of stops.splice(0)) await stop();
+}

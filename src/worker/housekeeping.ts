@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connection.js';
+import type { Logger } from '../logger.js';
+
+const EVERY_MS = 10 * 60_000;
+
+/** Deletes what has expired (sessions, used or stale invitations, old sign-in failures). */
+export async function sweepExpired(db: Db): Promise<{ sessions: number; invitations: number; failures: number }> {
+  const sessions = await db.deleteFrom('sessions').where('expires_at', '<', new Date()).executeTakeFirst();
+  const invitations = await db
+    .deleteFrom('invitations')
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<', sql<Date>`now() - interval '30 days'`),
+        eb('accepted_at', '<', sql<Date>`now() - interval '30 days'`),
+      ]),
+    )
+    .executeTakeFirst();
+  const failures = await db
+    .deleteFrom('auth_failures')
+    .where('created_at', '<', sql<Date>`now() - interval '1 day'`)
+    .executeTakeFirst();
+  return {
+    sessions: Number(sessions.numDeletedRows),
+    invitations: Number(invitations.numDeletedRows),
+    failures: Number(failures.numDeletedRows),
+  };
+}
+
+export function startHousekeeping(db: Db, logger: Logger): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = sweepExpired(db)
+      .then((n) => logger.debug(n, 'housekeeping sweep'))
+      .catch((err: unknown) => logger.warn({ err }, 'housekeeping sweep failed'));
+  };
+  tick();
+  const timer = setInterval(tick, EVERY_MS);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
