@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { emailField, passwordField } from './accounts/fields.js';
 import { ConfigError, loadConfig, type Role } from './config.js';
-import { createAccountWithOwner, findUserByEmail } from './db/queries/accounts.js';
 import { openDatabase } from './db/database.js';
 import { AlreadyRunningError } from './db/embedded.js';
 import { migrateToLatest } from './db/migrate.js';
+import { createAccountWithOwner, findUserByEmail } from './db/queries/accounts.js';
 import { createLogger } from './logger.js';
 import { hashPassword } from './security/passwords.js';
 import { startService } from './service.js';
@@ -59,7 +59,8 @@ function usage<T>(parse: () => T): T {
 async function start(args: string[]): Promise<number> {
   const { values } = usage(() => parseArgs({ args, options: { role: { type: 'string', default: 'all' } } }));
   const role = values.role;
-  if (!['all', 'api', 'worker'].includes(role)) throw new UsageError(`--role must be all, api or worker, not "${role}"`);
+  if (!['all', 'api', 'worker'].includes(role))
+    throw new UsageError(`--role must be all, api or worker, not "${role}"`);
   const config = loadConfig();
   const logger = createLogger(config);
   const service = await startService(config, logger, role as Role);
@@ -116,7 +117,8 @@ async function userCommand(args: string[]): Promise<number> {
   const password = passwordField.safeParse(values.password ?? '');
   const accountName = String(values.account ?? '').trim();
   if (!email.success) throw new UsageError('--email must be an e-mail address');
-  if (!password.success) throw new UsageError(`--password ${password.error.issues[0]?.message ?? 'is invalid'}`);
+  if (!password.success)
+    throw new UsageError(`--password ${password.error.issues[0]?.message ?? 'is invalid'}`);
   if (!accountName) throw new UsageError('--account (the account name) is required');
   const config = loadConfig();
   const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
@@ -132,7 +134,9 @@ async function userCommand(args: string[]): Promise<number> {
       { name: accountName },
       { email: email.data, name: String(values.name ?? ''), passwordHash: await hashPassword(password.data) },
     );
-    console.log(`Created account "${created.account.name}" (${created.account.id}) with owner ${created.user.email}.`);
+    console.log(
+      `Created account "${created.account.name}" (${created.account.id}) with owner ${created.user.email}.`,
+    );
   } finally {
     await database.close();
   }

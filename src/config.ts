@@ -86,7 +86,8 @@ function loadOrCreateSecretKey(dataDir: string): { secretKey: string; generated:
   const file = resolve(dataDir, 'secret.key');
   if (existsSync(file)) {
     const secretKey = readFileSync(file, 'utf8').trim();
-    if (secretKey.length < 32) throw new ConfigError(`Invalid configuration:\n  SECRET_KEY: ${file} is corrupt`);
+    if (secretKey.length < 32)
+      throw new ConfigError(`Invalid configuration:\n  SECRET_KEY: ${file} is corrupt`);
     return { secretKey, generated: false };
   }
   mkdirSync(dataDir, { recursive: true });

@@ -18,7 +18,11 @@ export interface RunningService {
  * Starts the service in the given role: database (embedded unless DATABASE_URL), migrations,
  * then HTTP and/or the worker. `stop` drains HTTP first and stops the database last.
  */
-export async function startService(config: Config, logger: Logger, role: Role = 'all'): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  logger: Logger,
+  role: Role = 'all',
+): Promise<RunningService> {
   const startedAt = Date.now();
   if (config.secretKeyGenerated) {
     logger.warn(
@@ -32,14 +36,12 @@ export async function startService(config: Config, logger: Logger, role: Role = 
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
 
-    let migrated = true;
     const ctx = {
       config,
       db: database.db,
       logger,
       keySealer: new Sealer(config.secretKey, 'project-api-key'),
-      // Once current, stays current for this process: a newer deploy migrates, it never un-migrates.
-      isMigrated: async () => migrated || (migrated = (await pendingMigrations(database.db)).length === 0),
+      isMigrated: async () => (await pendingMigrations(database.db)).length === 0,
     };
 
     if (role === 'all' || role === 'worker') {

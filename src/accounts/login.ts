@@ -1,6 +1,10 @@
 import type { Db } from '../db/connection.js';
 import { findUserByEmail } from '../db/queries/accounts.js';
-import { clearAuthFailures, countRecentAuthFailures, recordAuthFailure } from '../db/queries/auth-failures.js';
+import {
+  clearAuthFailures,
+  countRecentAuthFailures,
+  recordAuthFailure,
+} from '../db/queries/auth-failures.js';
 import type { User } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import { burnPasswordCheck, verifyPassword } from '../security/passwords.js';
@@ -21,7 +25,9 @@ export async function authenticate(db: Db, email: string, password: string, ip: 
     throw new AppError(429, 'rate_limited', { seconds }, null, { 'retry-after': String(seconds) });
   }
   const user = await findUserByEmail(db, email);
-  const ok = user ? await verifyPassword(user.password_hash, password) : (await burnPasswordCheck(password), false);
+  const ok = user
+    ? await verifyPassword(user.password_hash, password)
+    : (await burnPasswordCheck(password), false);
   if (!user || !ok) {
     await recordAuthFailure(db, email, ip);
     throw new AppError(401, 'invalid_credentials');

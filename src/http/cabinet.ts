@@ -20,11 +20,20 @@ export async function installCabinet(app: FastifyInstance): Promise<void> {
   const root = cabinetDir();
   const built = existsSync(join(root, 'index.html'));
   if (built) {
-    await app.register(fastifyStatic, { root, wildcard: false, index: false, maxAge: '1h', immutable: false });
+    await app.register(fastifyStatic, {
+      root,
+      wildcard: false,
+      index: false,
+      maxAge: '1h',
+      immutable: false,
+    });
   }
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '';
-    const wantsHtml = (req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
+    const wantsHtml =
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      !path.startsWith('/api/') &&
+      (req.headers.accept ?? '').includes('text/html');
     if (!wantsHtml) return sendRouteNotFound(req, reply);
     if (!built) {
       return reply

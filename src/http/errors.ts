@@ -21,8 +21,17 @@ export interface ErrorBody {
   error: { code: string; message: string; details: unknown };
 }
 
-function send(req: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, params = {}, details: unknown = null) {
-  const body: ErrorBody = { error: { code, message: localise(code, pickLanguage(req.headers['accept-language']), params), details } };
+function send(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode,
+  params = {},
+  details: unknown = null,
+) {
+  const body: ErrorBody = {
+    error: { code, message: localise(code, pickLanguage(req.headers['accept-language']), params), details },
+  };
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -48,7 +57,9 @@ export function installErrorHandling(app: FastifyInstance): void {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return send(req, reply, 413, 'payload_too_large', { limit: req.routeOptions.bodyLimit ?? 0 });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return send(req, reply, 415, 'unsupported_media_type', { type: String(req.headers['content-type'] ?? '') });
+        return send(req, reply, 415, 'unsupported_media_type', {
+          type: String(req.headers['content-type'] ?? ''),
+        });
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return send(req, reply, 400, 'validation_error', {}, [{ message: err.message }]);
     }

@@ -27,7 +27,10 @@ export const messages = {
   not_found: { ru: 'Не найдено', en: 'Not found' },
   route_not_found: { ru: 'Нет такого метода API: {method} {url}', en: 'No such API route: {method} {url}' },
   method_not_allowed: { ru: 'Метод не поддерживается', en: 'Method not allowed' },
-  email_taken: { ru: 'Пользователь с таким e-mail уже существует', en: 'A user with this e-mail already exists' },
+  email_taken: {
+    ru: 'Пользователь с таким e-mail уже существует',
+    en: 'A user with this e-mail already exists',
+  },
   signup_disabled: { ru: 'Регистрация на этом сервере отключена', en: 'Sign-up is disabled on this server' },
   invitation_invalid: {
     ru: 'Приглашение не найдено, уже использовано или истекло',
@@ -43,7 +46,11 @@ export const messages = {
 
 export type ErrorCode = keyof typeof messages;
 
-export function localise(code: ErrorCode, lang: Language, params: Record<string, string | number> = {}): string {
+export function localise(
+  code: ErrorCode,
+  lang: Language,
+  params: Record<string, string | number> = {},
+): string {
   return messages[code][lang].replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
 }
 

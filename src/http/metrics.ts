@@ -14,7 +14,10 @@ export function installMetrics(app: FastifyInstance): Registry {
   app.addHook('onResponse', async (req, reply) => {
     // The route pattern, not the raw URL, keeps label cardinality bounded.
     const route = req.routeOptions.url ?? 'unmatched';
-    duration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    duration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
     reply.type(registry.contentType);

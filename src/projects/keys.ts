@@ -1,5 +1,5 @@
-import { newSecret, sha256 } from '../security/tokens.js';
 import type { Sealer } from '../security/sealed.js';
+import { newSecret, sha256 } from '../security/tokens.js';
 
 /** The public key in the tracker snippet: it can only write hits, so it may sit in page source. */
 export function newSiteKey(): string {

@@ -22,7 +22,10 @@ export function installSnippet(publicUrl: string, siteKey: string): string {
   return `<script async src="${publicUrl}/t.js" data-site="${siteKey}"></script>`;
 }
 
-export function toProjectJson(p: Project, ctx: { publicUrl: string; sealer: Sealer; role: UserRole }): ProjectJson {
+export function toProjectJson(
+  p: Project,
+  ctx: { publicUrl: string; sealer: Sealer; role: UserRole },
+): ProjectJson {
   return {
     id: p.id,
     name: p.name,

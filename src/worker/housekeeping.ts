@@ -5,7 +5,9 @@ import type { Logger } from '../logger.js';
 const EVERY_MS = 10 * 60_000;
 
 /** Deletes what has expired (sessions, used or stale invitations, old sign-in failures). */
-export async function sweepExpired(db: Db): Promise<{ sessions: number; invitations: number; failures: number }> {
+export async function sweepExpired(
+  db: Db,
+): Promise<{ sessions: number; invitations: number; failures: number }> {
   const sessions = await db.deleteFrom('sessions').where('expires_at', '<', new Date()).executeTakeFirst();
   const invitations = await db
     .deleteFrom('invitations')

@@ -91,12 +91,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ip', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('auth_failures_email_idx').on('auth_failures').columns(['email', 'created_at']).execute();
-  await db.schema.createIndex('auth_failures_ip_idx').on('auth_failures').columns(['ip', 'created_at']).execute();
+  await db.schema
+    .createIndex('auth_failures_email_idx')
+    .on('auth_failures')
+    .columns(['email', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('auth_failures_ip_idx')
+    .on('auth_failures')
+    .columns(['ip', 'created_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['auth_failures', 'projects', 'invitations', 'api_tokens', 'sessions', 'users', 'accounts']) {
+  for (const t of [
+    'auth_failures',
+    'projects',
+    'invitations',
+    'api_tokens',
+    'sessions',
+    'users',
+    'accounts',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

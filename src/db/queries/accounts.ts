@@ -53,11 +53,21 @@ export function findUserByEmail(db: Db, email: string): Promise<User | undefined
 }
 
 export function findUser(db: Db, accountId: string, id: string): Promise<User | undefined> {
-  return db.selectFrom('users').selectAll().where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
 }
 
 export function listUsers(db: Db, accountId: string): Promise<User[]> {
-  return db.selectFrom('users').selectAll().where('account_id', '=', accountId).orderBy('created_at').execute();
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('created_at')
+    .execute();
 }
 
 export function countOwners(db: Db, accountId: string): Promise<number> {
@@ -86,7 +96,11 @@ export function updateUser(
 }
 
 export async function deleteUser(db: Db, accountId: string, id: string): Promise<boolean> {
-  const r = await db.deleteFrom('users').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  const r = await db
+    .deleteFrom('users')
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
   return r.numDeletedRows > 0n;
 }
 

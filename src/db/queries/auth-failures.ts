@@ -13,7 +13,10 @@ export async function countRecentAuthFailures(
   windowSeconds: number,
 ): Promise<{ byEmail: number; byIp: number; oldestInWindow: Date | null }> {
   const since = sql<Date>`now() - make_interval(secs => ${windowSeconds})`;
-  await db.deleteFrom('auth_failures').where('created_at', '<', sql<Date>`now() - interval '1 day'`).execute();
+  await db
+    .deleteFrom('auth_failures')
+    .where('created_at', '<', sql<Date>`now() - interval '1 day'`)
+    .execute();
   const row = await db
     .selectFrom('auth_failures')
     .where('created_at', '>', since)

@@ -3,7 +3,14 @@ import type { Invitation, UserRole } from '../schema.js';
 
 export function insertInvitation(
   db: Db,
-  i: { accountId: string; email: string; role: UserRole; tokenHash: string; invitedBy: string; expiresAt: Date },
+  i: {
+    accountId: string;
+    email: string;
+    role: UserRole;
+    tokenHash: string;
+    invitedBy: string;
+    expiresAt: Date;
+  },
 ): Promise<Invitation> {
   return db
     .insertInto('invitations')
@@ -26,7 +33,7 @@ export function listOpenInvitations(db: Db, accountId: string): Promise<Invitati
     .where('account_id', '=', accountId)
     .where('accepted_at', 'is', null)
     .where('expires_at', '>', new Date())
-    .orderBy('created_at desc')
+    .orderBy('created_at', 'desc')
     .execute();
 }
 

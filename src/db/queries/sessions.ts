@@ -23,7 +23,11 @@ export async function findSessionPrincipal(
     .innerJoin('accounts as a', 'a.id', 'u.account_id')
     .where('s.id', '=', idHash)
     .where('s.expires_at', '>', new Date())
-    .select(['s.expires_at', sql<UserJson>`to_jsonb(u)`.as('user'), sql<AccountJson>`to_jsonb(a)`.as('account')])
+    .select([
+      's.expires_at',
+      sql<UserJson>`to_jsonb(u)`.as('user'),
+      sql<AccountJson>`to_jsonb(a)`.as('account'),
+    ])
     .executeTakeFirst();
   if (!row) return undefined;
   return { user: reviveUser(row.user), account: reviveAccount(row.account), expiresAt: row.expires_at };

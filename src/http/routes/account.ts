@@ -20,7 +20,13 @@ export const accountRoutes =
   async (app) => {
     app.get(
       '/me',
-      { schema: { tags: ['account'], summary: 'The signed-in user and their account', response: { 200: meJson } } },
+      {
+        schema: {
+          tags: ['account'],
+          summary: 'The signed-in user and their account',
+          response: { 200: meJson },
+        },
+      },
       async (req) => {
         const p = requireUser(req);
         return { user: toUserJson(p.user), account: toAccountJson(p.account) };
@@ -46,7 +52,8 @@ export const accountRoutes =
         const { name, language, password } = req.body;
         let passwordHash: string | undefined;
         if (password) {
-          if (!(await verifyPassword(p.user.password_hash, password.current))) throw new AppError(400, 'wrong_password');
+          if (!(await verifyPassword(p.user.password_hash, password.current)))
+            throw new AppError(400, 'wrong_password');
           passwordHash = await hashPassword(password.new);
         }
         const user = await updateUser(ctx.db, p.account.id, p.user.id, {

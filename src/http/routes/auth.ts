@@ -59,7 +59,9 @@ export const authRoutes =
           throw err;
         });
         await startSession(req, reply, created.user);
-        return reply.status(201).send({ user: toUserJson(created.user), account: toAccountJson(created.account) });
+        return reply
+          .status(201)
+          .send({ user: toUserJson(created.user), account: toAccountJson(created.account) });
       },
     );
 

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currencyField, timezoneField, uuidParam } from '../../accounts/fields.js';
-import { findProject, insertProject, listProjects, softDeleteProject, updateProject } from '../../db/queries/projects.js';
+import {
+  findProject,
+  insertProject,
+  listProjects,
+  softDeleteProject,
+  updateProject,
+} from '../../db/queries/projects.js';
 import type { Project } from '../../db/schema.js';
 import { domainsField } from '../../projects/domains.js';
 import { newApiKey, newSiteKey } from '../../projects/keys.js';
@@ -74,7 +80,14 @@ export const projectRoutes =
 
     app.get(
       '/projects/:id',
-      { schema: { tags: ['projects'], summary: 'One project', params: uuidParam, response: { 200: projectJson } } },
+      {
+        schema: {
+          tags: ['projects'],
+          summary: 'One project',
+          params: uuidParam,
+          response: { 200: projectJson },
+        },
+      },
       async (req) => {
         const who = requireUser(req);
         return json(await ownProject(who, req.params.id), who);
@@ -143,7 +156,9 @@ export const projectRoutes =
           const patch =
             key === 'site-key'
               ? { site_key: newSiteKey() }
-              : (({ hash, sealed }) => ({ api_key_hash: hash, api_key_enc: sealed }))(newApiKey(ctx.keySealer));
+              : (({ hash, sealed }) => ({ api_key_hash: hash, api_key_enc: sealed }))(
+                  newApiKey(ctx.keySealer),
+                );
           const updated = await updateProject(ctx.db, who.account.id, req.params.id, patch);
           if (!updated) throw notFound();
           return json(updated, who);

@@ -78,7 +78,11 @@ export const userRoutes =
         const target = await findUser(ctx.db, p.account.id, req.params.id);
         if (!target) throw notFound();
         requireRole(req, 'owner');
-        if (target.role === 'owner' && req.body.role !== 'owner' && (await countOwners(ctx.db, p.account.id)) <= 1) {
+        if (
+          target.role === 'owner' &&
+          req.body.role !== 'owner' &&
+          (await countOwners(ctx.db, p.account.id)) <= 1
+        ) {
           throw new AppError(409, 'last_owner');
         }
         const user = await updateUser(ctx.db, p.account.id, target.id, { role: req.body.role });
@@ -147,7 +151,9 @@ export const userRoutes =
           invitedBy: p.user.id,
           expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
         });
-        return reply.status(201).send({ ...toInvitationJson(inv), url: `${ctx.config.publicUrl}/invite/${token}` });
+        return reply
+          .status(201)
+          .send({ ...toInvitationJson(inv), url: `${ctx.config.publicUrl}/invite/${token}` });
       },
     );
 

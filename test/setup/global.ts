@@ -1,0 +1,64 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { createDb } from '../../src/db/connection.js';
+import { startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { createLogger } from '../../src/logger.js';
+
+export const TEMPLATE_DB = 'leadtrail_test_template';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** a connection URL to the test server's maintenance database */
+    pgAdminUrl: string;
+  }
+}
+
+/**
+ * One real PostgreSQL for the whole run: TEST_DATABASE_URL when given (CI may point at a system
+ * server), else an embedded one in a temp dir. A migrated template database lets every test file
+ * get its own fresh database in milliseconds.
+ */
+export default async function setup(project: TestProject) {
+  // CLI and lifecycle tests run the real bundle: keep it in step with the sources.
+  execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
+
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  let stopServer: (() => Promise<void>) | undefined;
+  let dir: string | undefined;
+  if (!adminUrl) {
+    dir = mkdtempSync(join(tmpdir(), 'leadtrail-test-pg-'));
+    const server = await startEmbeddedPostgres({
+      dataDir: dir,
+      port: 0,
+      logger: createLogger({ logLevel: 'warn' }),
+      shareRunning: false,
+    });
+    adminUrl = server.connectionString;
+    stopServer = server.stop;
+  }
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${TEMPLATE_DB} with (force)`);
+  await admin.query(`create database ${TEMPLATE_DB}`);
+  await admin.end();
+  const { db } = createDb(withDatabase(adminUrl, TEMPLATE_DB), 2);
+  await migrateToLatest(db);
+  await db.destroy();
+
+  project.provide('pgAdminUrl', adminUrl);
+  return async () => {
+    await stopServer?.();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
