@@ -35,7 +35,7 @@ export default async function setup(project: TestProject) {
     const server = await startEmbeddedPostgres({
       dataDir: dir,
       port: 0,
-      logger: createLogger({ logLevel: 'warn' }),
+      logger: createLogger({ logLevel: 'error' }),
       shareRunning: false,
     });
     adminUrl = server.connectionString;
