@@ -25,9 +25,8 @@ export async function authenticate(db: Db, email: string, password: string, ip: 
     throw new AppError(429, 'rate_limited', { seconds }, null, { 'retry-after': String(seconds) });
   }
   const user = await findUserByEmail(db, email);
-  const ok = user
-    ? await verifyPassword(user.password_hash, password)
-    : (await burnPasswordCheck(password), false);
+  if (!user) await burnPasswordCheck(password);
+  const ok = user ? await verifyPassword(user.password_hash, password) : false;
   if (!user || !ok) {
     await recordAuthFailure(db, email, ip);
     throw new AppError(401, 'invalid_credentials');
