@@ -51,10 +51,14 @@ export async function startService(
     let app: FastifyInstance | null = null;
     let url: string | null = null;
     if (role === 'all' || role === 'api') {
-      app = await buildApp(ctx);
+      const built = await buildApp(ctx);
+      app = built.app;
       url = await app.listen({ port: config.port, host: config.host });
-      const served = app;
-      stops.unshift(() => served.close());
+      stops.unshift(async () => {
+        await built.app.close();
+        if (!(await built.drained(10_000)))
+          logger.warn('requests still running after 10 s; closing the database anyway');
+      });
     }
     logger.info({ role, url, publicUrl: config.publicUrl, ms: Date.now() - startedAt }, 'Leadtrail is ready');
     return { url, app, stop: () => runStops(stops) };

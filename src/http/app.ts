@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { installAuth } from './auth.js';
 import { installCabinet } from './cabinet.js';
 import type { AppContext } from './context.js';
+import { installDrain } from './drain.js';
 import { installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { accountRoutes } from './routes/account.js';
@@ -34,7 +35,13 @@ function installJsonParser(app: FastifyInstance): void {
   });
 }
 
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export interface BuiltApp {
+  app: FastifyInstance;
+  /** resolves once no handler is running (true) or the timeout passed (false) */
+  drained(timeoutMs: number): Promise<boolean>;
+}
+
+export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   const app: FastifyInstance = Fastify({
     loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Per-request logs would dominate at tracker volumes; /metrics carries the request figures.
@@ -50,6 +57,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  const drain = installDrain(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -79,5 +87,5 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await installCabinet(app);
-  return app;
+  return { app, drained: drain.drained };
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { openSession, SESSION_DAYS } from '../accounts/sessions.js';
 import type { Db } from '../db/connection.js';
-import { findTokenPrincipal } from '../db/queries/api-tokens.js';
-import { extendSession, findSessionPrincipal } from '../db/queries/sessions.js';
+import { findSessionPrincipal, findTokenPrincipal } from '../db/queries/principals.js';
+import { extendSession } from '../db/queries/sessions.js';
 import type { Account, User, UserRole } from '../db/schema.js';
 import { sha256 } from '../security/tokens.js';
 import { AppError } from './errors.js';

@@ -120,3 +120,15 @@ export function insertUser(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/**
+ * Runs `fn` in a transaction holding the account row's lock, so membership changes of one account
+ * (role changes, removals) run one at a time: two owners demoting each other at once cannot both
+ * pass the "another owner remains" check.
+ */
+export function withAccountLock<T>(db: Db, accountId: string, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await trx.selectFrom('accounts').select('id').where('id', '=', accountId).forUpdate().execute();
+    return fn(trx);
+  });
+}

@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../connection.js';
-import type { Account, ApiToken, User } from '../schema.js';
+import type { ApiToken } from '../schema.js';
 
 export function insertApiToken(
   db: Db,
@@ -29,41 +28,4 @@ export async function deleteApiToken(db: Db, userId: string, id: string): Promis
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return r.numDeletedRows > 0n;
-}
-
-/** Resolves a bearer token to its user and account, stamping last use at most once a minute. */
-export async function findTokenPrincipal(
-  db: Db,
-  tokenHash: string,
-): Promise<{ user: User; account: Account; tokenId: string } | undefined> {
-  const token = await db
-    .updateTable('api_tokens')
-    .set({ last_used_at: sql`now()` })
-    .where('token_hash', '=', tokenHash)
-    .where((eb) =>
-      eb.or([
-        eb('last_used_at', 'is', null),
-        eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`),
-      ]),
-    )
-    .returning(['id', 'user_id'])
-    .executeTakeFirst()
-    .then(
-      async (updated) =>
-        updated ??
-        (await db
-          .selectFrom('api_tokens')
-          .select(['id', 'user_id'])
-          .where('token_hash', '=', tokenHash)
-          .executeTakeFirst()),
-    );
-  if (!token) return undefined;
-  const user = await db.selectFrom('users').selectAll().where('id', '=', token.user_id).executeTakeFirst();
-  if (!user) return undefined;
-  const account = await db
-    .selectFrom('accounts')
-    .selectAll()
-    .where('id', '=', user.account_id)
-    .executeTakeFirstOrThrow();
-  return { user, account, tokenId: token.id };
 }

@@ -5,6 +5,7 @@ import {
   languageField,
   nameField,
   passwordField,
+  textField,
   timezoneField,
 } from '../../accounts/fields.js';
 import { accountJson, meJson, toAccountJson, toUserJson } from '../../accounts/serialize.js';
@@ -81,7 +82,7 @@ export const accountRoutes =
           tags: ['account'],
           summary: 'Change account settings (owner, admin)',
           body: z.strictObject({
-            name: z.string().trim().min(1).max(200).optional(),
+            name: textField(200).min(1).optional(),
             timezone: timezoneField.optional(),
             currency: currencyField.optional(),
             language: languageField.optional(),

@@ -7,6 +7,7 @@ import {
   languageField,
   nameField,
   passwordField,
+  textField,
   timezoneField,
 } from '../../accounts/fields.js';
 import { authenticate } from '../../accounts/login.js';
@@ -36,7 +37,7 @@ export const authRoutes =
           body: z.strictObject({
             email: emailField,
             password: passwordField,
-            accountName: z.string().trim().min(1, 'must not be empty').max(200),
+            accountName: textField(200).min(1, 'must not be empty'),
             name: nameField.optional(),
             language: languageField.optional(),
             timezone: timezoneField.optional(),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { currencyField, timezoneField, uuidParam } from '../../accounts/fields.js';
+import { currencyField, textField, timezoneField, uuidParam } from '../../accounts/fields.js';
 import {
   findProject,
   insertProject,
@@ -16,7 +16,7 @@ import { type Principal, requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 
-const projectName = z.string().trim().min(1, 'must not be empty').max(200);
+const projectName = textField(200).min(1, 'must not be empty');
 
 export const projectRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>

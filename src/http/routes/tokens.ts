@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { uuidParam } from '../../accounts/fields.js';
+import { textField, uuidParam } from '../../accounts/fields.js';
 import { deleteApiToken, insertApiToken, listApiTokens } from '../../db/queries/api-tokens.js';
 import type { ApiToken } from '../../db/schema.js';
 import { newSecret, sha256 } from '../../security/tokens.js';
@@ -45,7 +45,7 @@ export const tokenRoutes =
         schema: {
           tags: ['tokens'],
           summary: 'Create a personal API token; the token is shown only in this response',
-          body: z.strictObject({ name: z.string().trim().min(1, 'must not be empty').max(100) }),
+          body: z.strictObject({ name: textField(100).min(1, 'must not be empty') }),
           response: { 201: tokenJson.extend({ token: z.string() }) },
         },
       },

@@ -11,6 +11,7 @@ import {
   insertUser,
   listUsers,
   updateUser,
+  withAccountLock,
 } from '../../db/queries/accounts.js';
 import {
   deleteInvitation,
@@ -75,17 +76,23 @@ export const userRoutes =
       },
       async (req) => {
         const p = requireUser(req);
-        const target = await findUser(ctx.db, p.account.id, req.params.id);
-        if (!target) throw notFound();
+        if (!(await findUser(ctx.db, p.account.id, req.params.id))) throw notFound();
         requireRole(req, 'owner');
-        if (
-          target.role === 'owner' &&
-          req.body.role !== 'owner' &&
-          (await countOwners(ctx.db, p.account.id)) <= 1
-        ) {
-          throw new AppError(409, 'last_owner');
-        }
-        const user = await updateUser(ctx.db, p.account.id, target.id, { role: req.body.role });
+        // Check and change under the account lock: concurrent demotions must not leave no owner.
+        const user = await withAccountLock(ctx.db, p.account.id, async (trx) => {
+          const me = await findUser(trx, p.account.id, p.user.id);
+          if (me?.role !== 'owner') throw forbidden();
+          const target = await findUser(trx, p.account.id, req.params.id);
+          if (!target) throw notFound();
+          if (
+            target.role === 'owner' &&
+            req.body.role !== 'owner' &&
+            (await countOwners(trx, p.account.id)) <= 1
+          ) {
+            throw new AppError(409, 'last_owner');
+          }
+          return updateUser(trx, p.account.id, target.id, { role: req.body.role });
+        });
         if (!user) throw notFound();
         return toUserJson(user);
       },
@@ -102,14 +109,19 @@ export const userRoutes =
       },
       async (req, reply) => {
         const p = requireUser(req);
-        const target = await findUser(ctx.db, p.account.id, req.params.id);
-        if (!target) throw notFound();
-        const allowed = p.user.role === 'owner' || (p.user.role === 'admin' && target.role === 'viewer');
-        if (!allowed) throw forbidden();
-        if (target.role === 'owner' && (await countOwners(ctx.db, p.account.id)) <= 1) {
-          throw new AppError(409, 'last_owner');
-        }
-        await deleteUser(ctx.db, p.account.id, target.id);
+        if (!(await findUser(ctx.db, p.account.id, req.params.id))) throw notFound();
+        // Roles are re-read under the account lock, so the last-owner check holds under concurrency.
+        await withAccountLock(ctx.db, p.account.id, async (trx) => {
+          const me = await findUser(trx, p.account.id, p.user.id);
+          const target = await findUser(trx, p.account.id, req.params.id);
+          if (!me || !target) throw notFound();
+          const allowed = me.role === 'owner' || (me.role === 'admin' && target.role === 'viewer');
+          if (!allowed) throw forbidden();
+          if (target.role === 'owner' && (await countOwners(trx, p.account.id)) <= 1) {
+            throw new AppError(409, 'last_owner');
+          }
+          await deleteUser(trx, p.account.id, target.id);
+        });
         return reply.status(204).send();
       },
     );
