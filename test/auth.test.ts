@@ -140,3 +140,44 @@ describe('CSRF and bearer tokens', () => {
     expect(after.body.error.code).toBe('invalid_token');
   });
 });
+
+describe('cookies under https', () => {
+  it('marks the session cookie Secure when PUBLIC_URL is https', async () => {
+    const https = await startTestServer({ PUBLIC_URL: 'https://leads.example.ru' });
+    try {
+      const c = new ApiClient(https.url, { origin: 'https://leads.example.ru' });
+      const r = await c.post('/api/v1/auth/signup', {
+        email: 'secure@example.ru',
+        password: 'secure-password-1',
+        accountName: 'HTTPS',
+      });
+      expect(r.status).toBe(201);
+      expect(r.headers.getSetCookie().find((x) => x.startsWith('lt_session='))).toMatch(/;\s*Secure/i);
+      // The cabinet's public origin counts as same-origin for cookie writes.
+      expect((await c.post('/api/v1/projects', { name: 'S', domains: ['s.ru'] })).status).toBe(201);
+    } finally {
+      await https.close();
+    }
+  });
+
+  it('trusts X-Forwarded-Proto only with TRUST_PROXY', async () => {
+    const proxied = await startTestServer({ TRUST_PROXY: 'true' });
+    try {
+      const headers = { 'x-forwarded-proto': 'https' };
+      const behind = await new ApiClient(proxied.url, { headers }).post('/api/v1/auth/signup', {
+        email: 'proxy@example.ru',
+        password: 'proxy-password-1',
+        accountName: 'Proxy',
+      });
+      expect(behind.headers.getSetCookie().join()).toMatch(/;\s*Secure/i);
+      const direct = await new ApiClient(server.url, { headers }).post('/api/v1/auth/signup', {
+        email: 'direct@example.ru',
+        password: 'direct-password-1',
+        accountName: 'Direct',
+      });
+      expect(direct.headers.getSetCookie().join()).not.toMatch(/Secure/i);
+    } finally {
+      await proxied.close();
+    }
+  });
+});
