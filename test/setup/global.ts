@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -26,6 +26,11 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   // CLI and lifecycle tests run the real bundle: keep it in step with the sources.
   execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
+  // Browser tests drive the built cabinet: rebuild it when its sources are newer than the build.
+  if (cabinetIsStale()) {
+    // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    execFileSync('npm', ['run', 'build:web'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  }
 
   let adminUrl = process.env.TEST_DATABASE_URL;
   let stopServer: (() => Promise<void>) | undefined;
@@ -61,4 +66,17 @@ export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
+}
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((f) => newestMtime(join(path, f))));
+}
+
+function cabinetIsStale(): boolean {
+  const built = 'web/dist/index.html';
+  if (!existsSync(built)) return true;
+  const sources = ['web/src', 'web/index.html', 'web/vite.config.ts'].filter((p) => existsSync(p));
+  return Math.max(...sources.map(newestMtime)) > statSync(built).mtimeMs;
 }

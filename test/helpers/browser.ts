@@ -1,0 +1,30 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Browser tests need Debian's Chromium. Where it is missing they are skipped with a visible note,
+ * unless REQUIRE_BROWSER is set (CI sets it): then a missing browser fails the run.
+ */
+export const browserAvailable = existsSync(CHROMIUM);
+if (!browserAvailable) {
+  if (process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} does not exist`);
+  console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`);
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

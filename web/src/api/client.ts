@@ -1,0 +1,134 @@
+import type {
+  Account,
+  ApiToken,
+  CreatedApiToken,
+  CreatedInvitation,
+  Invitation,
+  InviteInfo,
+  Items,
+  Lang,
+  Me,
+  Member,
+  Project,
+  Role,
+} from './types';
+
+/** An API failure, carrying the server's `{error: {code, message, details}}`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const isApiError = (e: unknown, status?: number): e is ApiError =>
+  e instanceof ApiError && (status === undefined || e.status === status);
+
+let acceptLanguage: Lang = 'ru';
+
+/** The UI language, sent as Accept-Language so the server localises its messages. */
+export function setApiLanguage(lang: Lang): void {
+  acceptLanguage = lang;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': acceptLanguage };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e));
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+    throw new ApiError(
+      res.status,
+      typeof err?.code === 'string' ? err.code : 'http_error',
+      typeof err?.message === 'string' ? err.message : `HTTP ${res.status}`,
+      err?.details ?? null,
+    );
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+
+export interface SignupInput {
+  email: string;
+  password: string;
+  accountName: string;
+  name?: string;
+  language?: Lang;
+}
+
+export interface ProjectInput {
+  name: string;
+  domains: string[];
+  timezone?: string;
+  currency?: string;
+}
+
+export interface MePatch {
+  name?: string;
+  language?: Lang;
+  password?: { current: string; new: string };
+}
+
+export type AccountPatch = Partial<Pick<Account, 'name' | 'timezone' | 'currency' | 'language'>>;
+
+export const api = {
+  signup: (input: SignupInput) => request<Me>('POST', '/auth/signup', input),
+  login: (email: string, password: string) => request<Me>('POST', '/auth/login', { email, password }),
+  logout: () => request<void>('POST', '/auth/logout'),
+
+  me: () => request<Me>('GET', '/me'),
+  updateMe: (patch: MePatch) => request<Me>('PATCH', '/me', patch),
+  updateAccount: (patch: AccountPatch) => request<Account>('PATCH', '/account', patch),
+
+  users: () => request<Items<Member>>('GET', '/users'),
+  updateUser: (id: string, role: Role) => request<Member>('PATCH', `/users/${enc(id)}`, { role }),
+  removeUser: (id: string) => request<void>('DELETE', `/users/${enc(id)}`),
+
+  invitations: () => request<Items<Invitation>>('GET', '/invitations'),
+  invite: (email: string, role: Role) => request<CreatedInvitation>('POST', '/invitations', { email, role }),
+  revokeInvitation: (id: string) => request<void>('DELETE', `/invitations/${enc(id)}`),
+  inviteInfo: (token: string) => request<InviteInfo>('GET', `/invite/${enc(token)}`),
+  acceptInvite: (token: string, password: string, name?: string) =>
+    request<Me>('POST', `/invite/${enc(token)}/accept`, { password, name }),
+
+  tokens: () => request<Items<ApiToken>>('GET', '/tokens'),
+  createToken: (name: string) => request<CreatedApiToken>('POST', '/tokens', { name }),
+  revokeToken: (id: string) => request<void>('DELETE', `/tokens/${enc(id)}`),
+
+  projects: () => request<Items<Project>>('GET', '/projects'),
+  project: (id: string) => request<Project>('GET', `/projects/${enc(id)}`),
+  createProject: (input: ProjectInput) => request<Project>('POST', '/projects', input),
+  updateProject: (id: string, patch: Partial<ProjectInput>) =>
+    request<Project>('PATCH', `/projects/${enc(id)}`, patch),
+  deleteProject: (id: string) => request<void>('DELETE', `/projects/${enc(id)}`),
+  rotateSiteKey: (id: string) => request<Project>('POST', `/projects/${enc(id)}/site-key/rotate`),
+  rotateApiKey: (id: string) => request<Project>('POST', `/projects/${enc(id)}/api-key/rotate`),
+};

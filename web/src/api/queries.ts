@@ -1,0 +1,51 @@
+import { QueryCache, QueryClient, useQuery } from '@tanstack/react-query';
+import { api, isApiError } from './client';
+import type { Me } from './types';
+
+export const keys = {
+  me: ['me'] as const,
+  projects: ['projects'] as const,
+  project: (id: string) => ['projects', id] as const,
+  users: ['users'] as const,
+  invitations: ['invitations'] as const,
+  tokens: ['tokens'] as const,
+};
+
+export function createQueryClient(onUnauthorized: () => void): QueryClient {
+  return new QueryClient({
+    // A 401 on any read means the session is gone: back to the login page.
+    queryCache: new QueryCache({
+      onError: (err) => {
+        if (isApiError(err, 401)) onUnauthorized();
+      },
+    }),
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        refetchOnWindowFocus: false,
+        // 4xx answers will not change on retry; network hiccups and 5xx might.
+        retry: (count, err) => count < 2 && !(isApiError(err) && err.status >= 400 && err.status < 500),
+      },
+    },
+  });
+}
+
+export const useMe = (enabled = true) =>
+  useQuery<Me>({ queryKey: keys.me, queryFn: api.me, enabled, staleTime: 60_000 });
+
+export const useProjects = () => useQuery({ queryKey: keys.projects, queryFn: api.projects });
+
+/** While a project has seen no hit, look again every 15 s so the page notices the snippet going live. */
+export const useProject = (id: string) =>
+  useQuery({
+    queryKey: keys.project(id),
+    queryFn: () => api.project(id),
+    refetchInterval: (q) => (q.state.data && !q.state.data.lastHitAt ? 15_000 : false),
+  });
+
+export const useMembers = () => useQuery({ queryKey: keys.users, queryFn: api.users });
+
+export const useInvitations = (enabled: boolean) =>
+  useQuery({ queryKey: keys.invitations, queryFn: api.invitations, enabled });
+
+export const useTokens = () => useQuery({ queryKey: keys.tokens, queryFn: api.tokens });

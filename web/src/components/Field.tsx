@@ -1,0 +1,31 @@
+import type { ReactNode } from 'react';
+import { useI18n } from '../i18n';
+
+export const hintId = (id: string) => `${id}-hint`;
+
+interface FieldProps {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  optional?: boolean;
+  children: ReactNode;
+}
+
+/** A labelled form control: the caller gives the control the same `id` (and `aria-describedby={hintId(id)}`). */
+export function Field({ id, label, hint, optional, children }: FieldProps) {
+  const { t } = useI18n();
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {optional && <span className="field-optional"> · {t('common.optional')}</span>}
+      </label>
+      {children}
+      {hint && (
+        <p className="field-hint" id={hintId(id)}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}

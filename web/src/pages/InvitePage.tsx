@@ -1,0 +1,80 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/client';
+import { Field, hintId } from '../components/Field';
+import { FormError } from '../components/FormError';
+import { PageHeader } from '../components/PageHeader';
+import { Loading } from '../components/PageState';
+import { useI18n } from '../i18n';
+import { Link, type Params } from '../router';
+import { MIN_PASSWORD } from './SignupPage';
+import { useSignedIn } from './useSignedIn';
+
+export function InvitePage({ params }: { params: Params }) {
+  const token = params.token ?? '';
+  const { t } = useI18n();
+  const signedIn = useSignedIn();
+  const [localError, setLocalError] = useState<string | null>(null);
+  const info = useQuery({ queryKey: ['invite', token], queryFn: () => api.inviteInfo(token), retry: false });
+  const accept = useMutation({
+    mutationFn: (v: { password: string; name?: string }) => api.acceptInvite(token, v.password, v.name),
+    onSuccess: signedIn,
+  });
+
+  if (info.isPending) return <Loading />;
+  if (info.isError) {
+    return (
+      <>
+        <PageHeader title={t('invite.invalidTitle')} />
+        <FormError error={info.error} />
+        <p className="auth-switch">
+          <Link to="/login">{t('invite.toLogin')}</Link>
+        </p>
+      </>
+    );
+  }
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    const password = String(data.get('password') ?? '');
+    const name = String(data.get('name') ?? '').trim();
+    accept.reset();
+    if (password.length < MIN_PASSWORD) return setLocalError(t('error.passwordShort', { min: MIN_PASSWORD }));
+    setLocalError(null);
+    accept.mutate({ password, name: name || undefined });
+  };
+
+  return (
+    <>
+      <PageHeader
+        title={t('invite.title')}
+        lead={t('invite.text', { account: info.data.accountName, role: t(`role.${info.data.role}`) })}
+      />
+      <p className="muted form-lead">{t('invite.lead')}</p>
+      <form className="form" onSubmit={submit} noValidate>
+        <FormError message={localError} error={accept.error} />
+        <Field id="invite-email" label={t('field.email')}>
+          <input id="invite-email" type="email" value={info.data.email} readOnly autoComplete="username" />
+        </Field>
+        <Field id="invite-name" label={t('signup.yourName')} optional>
+          <input id="invite-name" name="name" autoComplete="name" />
+        </Field>
+        <Field id="invite-password" label={t('field.password')} hint={t('signup.passwordHint')}>
+          <input
+            id="invite-password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={MIN_PASSWORD}
+            required
+            aria-describedby={hintId('invite-password')}
+          />
+        </Field>
+        <button type="submit" className="btn btn-primary btn-block" disabled={accept.isPending}>
+          {accept.isPending ? t('invite.submitting') : t('invite.submit')}
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+import { useMutation } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/client';
+import { Field } from '../components/Field';
+import { FormError } from '../components/FormError';
+import { PageHeader } from '../components/PageHeader';
+import { useI18n } from '../i18n';
+import { Link } from '../router';
+import { useSignedIn } from './useSignedIn';
+
+export function LoginPage() {
+  const { t } = useI18n();
+  const signedIn = useSignedIn();
+  const [localError, setLocalError] = useState<string | null>(null);
+  const login = useMutation({
+    mutationFn: (v: { email: string; password: string }) => api.login(v.email, v.password),
+    onSuccess: signedIn,
+  });
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    const email = String(data.get('email') ?? '').trim();
+    const password = String(data.get('password') ?? '');
+    login.reset();
+    if (!email) return setLocalError(t('error.required', { field: t('field.email') }));
+    if (!password) return setLocalError(t('error.required', { field: t('field.password') }));
+    setLocalError(null);
+    login.mutate({ email, password });
+  };
+
+  return (
+    <>
+      <PageHeader title={t('login.title')} lead={t('login.lead')} />
+      <form className="form" onSubmit={submit} noValidate>
+        <FormError message={localError} error={login.error} />
+        <Field id="login-email" label={t('field.email')}>
+          <input id="login-email" name="email" type="email" autoComplete="email" required />
+        </Field>
+        <Field id="login-password" label={t('field.password')}>
+          <input
+            id="login-password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+          />
+        </Field>
+        <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>
+          {login.isPending ? t('login.submitting') : t('login.submit')}
+        </button>
+      </form>
+      <p className="auth-switch">
+        {t('login.noAccount')} <Link to="/signup">{t('login.toSignup')}</Link>
+      </p>
+    </>
+  );
+}

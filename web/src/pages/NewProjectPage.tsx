@@ -1,0 +1,102 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/client';
+import { keys } from '../api/queries';
+import { Field, hintId } from '../components/Field';
+import { FormError } from '../components/FormError';
+import { useCurrentMe } from '../components/MeContext';
+import { PageHeader } from '../components/PageHeader';
+import { CurrencySelect, TimezoneSelect } from '../components/Selects';
+import { useI18n } from '../i18n';
+import { DEFAULT_CURRENCY, DEFAULT_TIMEZONE, parseDomains } from '../lib/options';
+import { Link, navigate } from '../router';
+
+export function NewProjectPage() {
+  const { t } = useI18n();
+  const { account } = useCurrentMe();
+  const queryClient = useQueryClient();
+  const [timezone, setTimezone] = useState(account.timezone || DEFAULT_TIMEZONE);
+  const [currency, setCurrency] = useState(account.currency || DEFAULT_CURRENCY);
+  const [localError, setLocalError] = useState<string | null>(null);
+
+  const create = useMutation({
+    mutationFn: api.createProject,
+    onSuccess: (project) => {
+      queryClient.setQueryData(keys.project(project.id), project);
+      void queryClient.invalidateQueries({ queryKey: keys.projects, exact: true });
+      navigate(`/projects/${project.id}`);
+    },
+  });
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    const name = String(data.get('name') ?? '').trim();
+    const domains = parseDomains(String(data.get('domains') ?? ''));
+    create.reset();
+    if (!name) return setLocalError(t('error.required', { field: t('newProject.name') }));
+    setLocalError(null);
+    create.mutate({ name, domains, timezone, currency });
+  };
+
+  return (
+    <>
+      <Link to="/" className="back-link">
+        {t('project.back')}
+      </Link>
+      <PageHeader title={t('newProject.title')} lead={t('newProject.lead')} />
+      <div className="card card-narrow">
+        <form className="form" onSubmit={submit} noValidate>
+          <FormError
+            message={localError}
+            error={create.error}
+            fields={{
+              name: t('newProject.name'),
+              domains: t('newProject.domains'),
+              timezone: t('field.timezone'),
+              currency: t('field.currency'),
+            }}
+          />
+          <Field id="project-name" label={t('newProject.name')}>
+            <input id="project-name" name="name" placeholder={t('newProject.namePlaceholder')} required />
+          </Field>
+          <Field id="project-domains" label={t('newProject.domains')} hint={t('newProject.domainsHint')}>
+            <textarea
+              id="project-domains"
+              name="domains"
+              rows={3}
+              placeholder="example.ru"
+              spellCheck={false}
+              aria-describedby={hintId('project-domains')}
+            />
+          </Field>
+          <div className="form-row">
+            <Field id="project-timezone" label={t('field.timezone')} hint={t('newProject.timezoneHint')}>
+              <TimezoneSelect
+                id="project-timezone"
+                value={timezone}
+                onChange={(e) => setTimezone(e.target.value)}
+                aria-describedby={hintId('project-timezone')}
+              />
+            </Field>
+            <Field id="project-currency" label={t('field.currency')}>
+              <CurrencySelect
+                id="project-currency"
+                value={currency}
+                onChange={(e) => setCurrency(e.target.value)}
+              />
+            </Field>
+          </div>
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary" disabled={create.isPending}>
+              {create.isPending ? t('newProject.submitting') : t('newProject.submit')}
+            </button>
+            <Link to="/" className="btn btn-secondary">
+              {t('common.cancel')}
+            </Link>
+          </div>
+        </form>
+      </div>
+    </>
+  );
+}

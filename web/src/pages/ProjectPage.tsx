@@ -1,0 +1,328 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api, isApiError } from '../api/client';
+import { keys, useProject } from '../api/queries';
+import type { Project } from '../api/types';
+import { ConfirmButton } from '../components/ConfirmButton';
+import { CopyButton } from '../components/CopyButton';
+import { Field, hintId } from '../components/Field';
+import { FormError } from '../components/FormError';
+import { useCurrentMe, usePermissions } from '../components/MeContext';
+import { PageHeader } from '../components/PageHeader';
+import { ErrorState, Loading } from '../components/PageState';
+import { CurrencySelect, TimezoneSelect } from '../components/Selects';
+import { useI18n } from '../i18n';
+import { currencyLabel, timezoneLabel, useFormat } from '../lib/format';
+import { parseDomains } from '../lib/options';
+import { Link, navigate, type Params } from '../router';
+
+/** Keeps the page and the list in step after any change the server answered with the new project. */
+function useProjectSaved() {
+  const queryClient = useQueryClient();
+  return (project: Project) => {
+    queryClient.setQueryData(keys.project(project.id), project);
+    void queryClient.invalidateQueries({ queryKey: keys.projects, exact: true });
+  };
+}
+
+function mask(secret: string): string {
+  if (secret.length <= 12) return '•'.repeat(secret.length);
+  return `${secret.slice(0, 7)}${'•'.repeat(16)}${secret.slice(-4)}`;
+}
+
+function InstallCard({ project }: { project: Project }) {
+  const { t } = useI18n();
+  const [before, after] = t('project.installText').split('{tag}');
+  return (
+    <section className="card" aria-labelledby="install-title">
+      <div className="card-head">
+        <h2 id="install-title">{t('project.installTitle')}</h2>
+        <CopyButton text={project.snippet} />
+      </div>
+      <p>
+        {before}
+        <code>&lt;/head&gt;</code>
+        {after}
+      </p>
+      <pre className="snippet" data-testid="snippet">
+        {project.snippet}
+      </pre>
+      <p className="muted small">{t('project.installNote')}</p>
+    </section>
+  );
+}
+
+function HitsCard({ project, timezone }: { project: Project; timezone: string }) {
+  const { t } = useI18n();
+  const fmt = useFormat(timezone);
+  return (
+    <section className="card" aria-labelledby="hits-title">
+      <h2 id="hits-title">{t('project.hitsTitle')}</h2>
+      <p className={`status-line ${project.lastHitAt ? 'is-live' : 'is-waiting'}`} data-testid="last-hit">
+        <span className="status-dot" aria-hidden="true" />
+        {project.lastHitAt
+          ? t('project.lastHit', { date: fmt.dateTime(project.lastHitAt) })
+          : t('project.noHits')}
+      </p>
+    </section>
+  );
+}
+
+function KeysCard({ project }: { project: Project }) {
+  const { t } = useI18n();
+  const { canWrite } = usePermissions();
+  const saved = useProjectSaved();
+  const [revealed, setRevealed] = useState(false);
+
+  return (
+    <section className="card" aria-labelledby="keys-title">
+      <h2 id="keys-title">{t('project.keysTitle')}</h2>
+      <div className="key">
+        <div className="key-head">
+          <h3>{t('project.siteKey')}</h3>
+          <div className="key-actions">
+            <CopyButton text={project.siteKey} />
+            {canWrite && (
+              <ConfirmButton
+                label={t('project.rotate')}
+                title={t('project.rotateSiteTitle')}
+                text={t('project.rotateSiteText')}
+                confirmLabel={t('project.rotate')}
+                danger
+                onConfirm={async () => saved(await api.rotateSiteKey(project.id))}
+              />
+            )}
+          </div>
+        </div>
+        <code className="key-value" data-testid="site-key">
+          {project.siteKey}
+        </code>
+        <p className="muted small">{t('project.siteKeyHint')}</p>
+      </div>
+      <div className="key">
+        <div className="key-head">
+          <h3>{t('project.apiKey')}</h3>
+          {project.apiKey !== null && (
+            <div className="key-actions">
+              <button
+                type="button"
+                className="btn btn-secondary btn-sm"
+                aria-pressed={revealed}
+                onClick={() => setRevealed(!revealed)}
+              >
+                {revealed ? t('project.hide') : t('project.reveal')}
+              </button>
+              <CopyButton text={project.apiKey} />
+              {canWrite && (
+                <ConfirmButton
+                  label={t('project.rotate')}
+                  title={t('project.rotateApiTitle')}
+                  text={t('project.rotateApiText')}
+                  confirmLabel={t('project.rotate')}
+                  danger
+                  onConfirm={async () => saved(await api.rotateApiKey(project.id))}
+                />
+              )}
+            </div>
+          )}
+        </div>
+        {project.apiKey !== null ? (
+          <>
+            <code className="key-value" data-testid="api-key">
+              {revealed ? project.apiKey : mask(project.apiKey)}
+            </code>
+            <p className="muted small">{t('project.apiKeyHint')}</p>
+          </>
+        ) : (
+          <p className="muted small">{t('project.apiKeyHidden')}</p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function SettingsCard({ project, accountTimezone }: { project: Project; accountTimezone: string }) {
+  const { t, lang } = useI18n();
+  const { canWrite } = usePermissions();
+  const fmt = useFormat(accountTimezone);
+  const saved = useProjectSaved();
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(project.name);
+  const [domains, setDomains] = useState('');
+  const [timezone, setTimezone] = useState(project.timezone);
+  const [currency, setCurrency] = useState(project.currency);
+  const update = useMutation({
+    mutationFn: (patch: Parameters<typeof api.updateProject>[1]) => api.updateProject(project.id, patch),
+    onSuccess: (p) => {
+      saved(p);
+      setEditing(false);
+    },
+  });
+
+  const startEditing = () => {
+    setName(project.name);
+    setDomains(project.domains.join('\n'));
+    setTimezone(project.timezone);
+    setCurrency(project.currency);
+    update.reset();
+    setEditing(true);
+  };
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    update.mutate({ name: name.trim(), domains: parseDomains(domains), timezone, currency });
+  };
+
+  return (
+    <section className="card" aria-labelledby="settings-title">
+      <div className="card-head">
+        <h2 id="settings-title">{t('project.settings')}</h2>
+        {canWrite && !editing && (
+          <button type="button" className="btn btn-secondary btn-sm" onClick={startEditing}>
+            {t('common.edit')}
+          </button>
+        )}
+      </div>
+      {editing ? (
+        <form className="form" onSubmit={submit} noValidate>
+          <FormError
+            error={update.error}
+            fields={{
+              name: t('project.name'),
+              domains: t('project.domains'),
+              timezone: t('field.timezone'),
+              currency: t('field.currency'),
+            }}
+          />
+          <Field id="edit-name" label={t('project.name')}>
+            <input id="edit-name" value={name} onChange={(e) => setName(e.target.value)} required />
+          </Field>
+          <Field id="edit-domains" label={t('project.domains')} hint={t('newProject.domainsHint')}>
+            <textarea
+              id="edit-domains"
+              rows={3}
+              value={domains}
+              spellCheck={false}
+              onChange={(e) => setDomains(e.target.value)}
+              aria-describedby={hintId('edit-domains')}
+            />
+          </Field>
+          <Field id="edit-timezone" label={t('field.timezone')}>
+            <TimezoneSelect
+              id="edit-timezone"
+              value={timezone}
+              onChange={(e) => setTimezone(e.target.value)}
+            />
+          </Field>
+          <Field id="edit-currency" label={t('field.currency')}>
+            <CurrencySelect
+              id="edit-currency"
+              value={currency}
+              onChange={(e) => setCurrency(e.target.value)}
+            />
+          </Field>
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary" disabled={update.isPending}>
+              {update.isPending ? t('common.saving') : t('common.save')}
+            </button>
+            <button type="button" className="btn btn-secondary" onClick={() => setEditing(false)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <dl className="props">
+          <dt>{t('project.domains')}</dt>
+          <dd>
+            {project.domains.length > 0 ? (
+              <span className="chips">
+                {project.domains.map((d) => (
+                  <span key={d} className="chip">
+                    {d}
+                  </span>
+                ))}
+              </span>
+            ) : (
+              <span className="muted">{t('project.noDomains')}</span>
+            )}
+          </dd>
+          <dt>{t('field.timezone')}</dt>
+          <dd>{timezoneLabel(project.timezone, lang)}</dd>
+          <dt>{t('field.currency')}</dt>
+          <dd>{currencyLabel(project.currency, lang)}</dd>
+          <dt>{t('project.created')}</dt>
+          <dd>{fmt.dateTime(project.createdAt)}</dd>
+        </dl>
+      )}
+    </section>
+  );
+}
+
+function DangerCard({ project }: { project: Project }) {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  return (
+    <section className="card card-danger" aria-labelledby="danger-title">
+      <h2 id="danger-title">{t('project.dangerTitle')}</h2>
+      <p className="muted small">{t('project.dangerText')}</p>
+      <ConfirmButton
+        label={t('project.delete')}
+        title={t('project.deleteTitle', { name: project.name })}
+        text={t('project.deleteText')}
+        confirmLabel={t('common.delete')}
+        danger
+        className="btn btn-danger"
+        onConfirm={async () => {
+          await api.deleteProject(project.id);
+          navigate('/', { replace: true });
+          queryClient.removeQueries({ queryKey: keys.project(project.id) });
+          await queryClient.invalidateQueries({ queryKey: keys.projects, exact: true });
+        }}
+      />
+    </section>
+  );
+}
+
+export function ProjectPage({ params }: { params: Params }) {
+  const id = params.id ?? '';
+  const { t } = useI18n();
+  const { account } = useCurrentMe();
+  const { canWrite } = usePermissions();
+  const query = useProject(id);
+
+  if (query.isPending) return <Loading />;
+  if (query.isError) {
+    if (isApiError(query.error, 404) || isApiError(query.error, 400)) {
+      return (
+        <>
+          <Link to="/" className="back-link">
+            {t('project.back')}
+          </Link>
+          <PageHeader title={t('project.notFound')} lead={t('project.notFoundText')} />
+        </>
+      );
+    }
+    return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+  }
+  const project = query.data;
+
+  return (
+    <>
+      <Link to="/" className="back-link">
+        {t('project.back')}
+      </Link>
+      <PageHeader title={project.name} lead={project.domains.join(', ') || undefined} />
+      <div className="grid-main">
+        <div className="stack">
+          <InstallCard project={project} />
+          <KeysCard project={project} />
+        </div>
+        <div className="stack">
+          <HitsCard project={project} timezone={account.timezone} />
+          <SettingsCard project={project} accountTimezone={account.timezone} />
+          {canWrite && <DangerCard project={project} />}
+        </div>
+      </div>
+    </>
+  );
+}

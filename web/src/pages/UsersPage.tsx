@@ -1,0 +1,278 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api/client';
+import { keys, useInvitations, useMembers } from '../api/queries';
+import type { CreatedInvitation, Member, Role } from '../api/types';
+import { ConfirmButton } from '../components/ConfirmButton';
+import { CopyButton } from '../components/CopyButton';
+import { Field, hintId } from '../components/Field';
+import { FormError } from '../components/FormError';
+import { useCurrentMe, usePermissions } from '../components/MeContext';
+import { PageHeader } from '../components/PageHeader';
+import { ErrorState, Loading } from '../components/PageState';
+import { RoleSelect } from '../components/Selects';
+import { useI18n } from '../i18n';
+import { useFormat } from '../lib/format';
+
+const ALL_ROLES: Role[] = ['owner', 'admin', 'viewer'];
+const INVITE_ROLES: Role[] = ['admin', 'viewer'];
+
+function MembersCard() {
+  const { t } = useI18n();
+  const { user, account } = useCurrentMe();
+  const { isOwner, role } = usePermissions();
+  const fmt = useFormat(account.timezone);
+  const queryClient = useQueryClient();
+  const members = useMembers();
+  const changeRole = useMutation({
+    mutationFn: (v: { id: string; role: Role }) => api.updateUser(v.id, v.role),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: keys.users }),
+    onSuccess: (m) => {
+      if (m.id === user.id) void queryClient.invalidateQueries({ queryKey: keys.me });
+    },
+  });
+
+  const canRemove = (m: Member) => m.id !== user.id && (isOwner || (role === 'admin' && m.role === 'viewer'));
+
+  return (
+    <section className="card card-flush" aria-labelledby="members-title">
+      <div className="card-head card-pad">
+        <h2 id="members-title">{t('users.members')}</h2>
+      </div>
+      {changeRole.error ? (
+        <div className="card-pad">
+          <FormError error={changeRole.error} />
+        </div>
+      ) : null}
+      {members.isPending ? (
+        <Loading />
+      ) : members.isError ? (
+        <div className="card-pad">
+          <ErrorState error={members.error} onRetry={() => members.refetch()} />
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="members-list">
+            <thead>
+              <tr>
+                <th scope="col">{t('users.colEmail')}</th>
+                <th scope="col">{t('users.colName')}</th>
+                <th scope="col">{t('users.colRole')}</th>
+                <th scope="col">{t('users.colJoined')}</th>
+                <th scope="col" className="col-actions">
+                  <span className="visually-hidden">{t('common.remove')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {members.data.items.map((m) => (
+                <tr key={m.id}>
+                  <td>
+                    {m.email}
+                    {m.id === user.id && <span className="muted"> ({t('common.you')})</span>}
+                  </td>
+                  <td>{m.name || <span className="muted">{t('common.none')}</span>}</td>
+                  <td>
+                    {isOwner ? (
+                      <RoleSelect
+                        className="select-sm"
+                        aria-label={t('users.roleOf', { email: m.email })}
+                        roles={ALL_ROLES}
+                        value={m.role}
+                        disabled={changeRole.isPending}
+                        onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as Role })}
+                      />
+                    ) : (
+                      <span className={`badge badge-role-${m.role}`}>{t(`role.${m.role}`)}</span>
+                    )}
+                  </td>
+                  <td className="nowrap">{fmt.date(m.createdAt)}</td>
+                  <td className="col-actions">
+                    {canRemove(m) && (
+                      <ConfirmButton
+                        label={t('common.remove')}
+                        title={t('users.removeTitle', { email: m.email })}
+                        text={t('users.removeText')}
+                        confirmLabel={t('common.remove')}
+                        danger
+                        onConfirm={async () => {
+                          await api.removeUser(m.id);
+                          await queryClient.invalidateQueries({ queryKey: keys.users });
+                        }}
+                      />
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function InvitationsCard() {
+  const { t } = useI18n();
+  const { account } = useCurrentMe();
+  const fmt = useFormat(account.timezone);
+  const queryClient = useQueryClient();
+  const invitations = useInvitations(true);
+
+  return (
+    <section className="card card-flush" aria-labelledby="invitations-title">
+      <div className="card-head card-pad">
+        <h2 id="invitations-title">{t('users.invitations')}</h2>
+      </div>
+      {invitations.isPending ? (
+        <Loading />
+      ) : invitations.isError ? (
+        <div className="card-pad">
+          <ErrorState error={invitations.error} onRetry={() => invitations.refetch()} />
+        </div>
+      ) : invitations.data.items.length === 0 ? (
+        <p className="muted card-pad">{t('users.noInvitations')}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table" data-testid="invitations-list">
+            <thead>
+              <tr>
+                <th scope="col">{t('users.colEmail')}</th>
+                <th scope="col">{t('users.colRole')}</th>
+                <th scope="col">{t('users.colExpires')}</th>
+                <th scope="col" className="col-actions">
+                  <span className="visually-hidden">{t('common.revoke')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.data.items.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.email}</td>
+                  <td>
+                    <span className={`badge badge-role-${i.role}`}>{t(`role.${i.role}`)}</span>
+                  </td>
+                  <td className="nowrap">{fmt.date(i.expiresAt)}</td>
+                  <td className="col-actions">
+                    <ConfirmButton
+                      label={t('common.revoke')}
+                      title={t('users.revokeTitle', { email: i.email })}
+                      text={t('users.revokeText')}
+                      confirmLabel={t('common.revoke')}
+                      danger
+                      onConfirm={async () => {
+                        await api.revokeInvitation(i.id);
+                        await queryClient.invalidateQueries({ queryKey: keys.invitations });
+                      }}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function InviteCard() {
+  const { t } = useI18n();
+  const { account } = useCurrentMe();
+  const fmt = useFormat(account.timezone);
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const [created, setCreated] = useState<CreatedInvitation | null>(null);
+  const [localError, setLocalError] = useState<string | null>(null);
+  const invite = useMutation({
+    mutationFn: (v: { email: string; role: Role }) => api.invite(v.email, v.role),
+    onSuccess: (inv) => {
+      setCreated(inv);
+      setEmail('');
+      void queryClient.invalidateQueries({ queryKey: keys.invitations });
+    },
+  });
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    invite.reset();
+    if (!email.trim()) return setLocalError(t('error.required', { field: t('field.email') }));
+    setLocalError(null);
+    setCreated(null);
+    invite.mutate({ email: email.trim(), role });
+  };
+
+  return (
+    <section className="card" aria-labelledby="invite-title">
+      <h2 id="invite-title">{t('users.inviteTitle')}</h2>
+      <form className="form form-inline" onSubmit={submit} noValidate>
+        <Field id="invite-user-email" label={t('field.email')}>
+          <input
+            id="invite-user-email"
+            type="email"
+            autoComplete="off"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            required
+          />
+        </Field>
+        <Field id="invite-user-role" label={t('users.colRole')}>
+          <RoleSelect
+            id="invite-user-role"
+            roles={INVITE_ROLES}
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role)}
+            aria-describedby={hintId('invite-user-role')}
+          />
+        </Field>
+        <button type="submit" className="btn btn-primary" disabled={invite.isPending}>
+          {invite.isPending ? t('users.inviteSubmitting') : t('users.inviteSubmit')}
+        </button>
+      </form>
+      <p className="muted small" id={hintId('invite-user-role')}>
+        {role === 'admin' ? t('role.adminHint') : t('role.viewerHint')}
+      </p>
+      <div className="spaced">
+        <FormError message={localError} error={invite.error} />
+      </div>
+      {created && (
+        <div className="reveal-box" data-testid="invite-result">
+          <h3>{t('users.inviteLinkTitle')}</h3>
+          <p className="small">
+            {t('users.inviteLinkText', { email: created.email, date: fmt.dateTime(created.expiresAt) })}
+          </p>
+          <label className="visually-hidden" htmlFor="invite-url">
+            {t('users.inviteLink')}
+          </label>
+          <div className="copy-field">
+            <input
+              id="invite-url"
+              className="mono"
+              value={created.url}
+              readOnly
+              onFocus={(e) => e.currentTarget.select()}
+              data-testid="invite-url"
+            />
+            <CopyButton text={created.url} className="btn btn-primary btn-sm" />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function UsersPage() {
+  const { t } = useI18n();
+  const { canWrite } = usePermissions();
+  return (
+    <>
+      <PageHeader title={t('users.title')} lead={t('users.lead')} />
+      <div className="stack">
+        <MembersCard />
+        {canWrite && <InviteCard />}
+        {canWrite && <InvitationsCard />}
+      </div>
+    </>
+  );
+}
