@@ -2,10 +2,19 @@ import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../security/passwords.js';
 
 /** Field schemas shared by every endpoint that takes them, so rules and messages stay in one place. */
+
+/** PostgreSQL text cannot hold U+0000: such input is a 400 validation error, not a failed insert. */
+export const noNul = (s: string): boolean => !s.includes('\u0000');
+export const NO_NUL_MESSAGE = 'must not contain the NUL character';
+
+/** Free text stored as is (names): trimmed, at most `max` characters, no NUL. */
+export const textField = (max: number) => z.string().trim().max(max).refine(noNul, NO_NUL_MESSAGE);
+
 export const emailField = z
   .string()
   .trim()
   .max(254)
+  .refine(noNul, NO_NUL_MESSAGE)
   .pipe(z.email({ pattern: z.regexes.unicodeEmail, error: 'must be an e-mail address' }))
   .transform((e) => e.toLowerCase());
 
@@ -14,7 +23,7 @@ export const passwordField = z
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(256, 'must be at most 256 characters');
 
-export const nameField = z.string().trim().max(200);
+export const nameField = textField(200);
 
 export const languageField = z.enum(['ru', 'en']);
 

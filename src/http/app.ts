@@ -20,6 +20,8 @@ export const API_BODY_LIMIT = 64 * 1024;
 
 /** JSON bodies as usual, but an empty body (a bare POST from a form button) counts as no body. */
 function installJsonParser(app: FastifyInstance): void {
+  // text/plain is refused (415) everywhere but the collector, which registers its own parser.
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');

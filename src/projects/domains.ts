@@ -23,7 +23,9 @@ export function normaliseDomain(input: string): string | null {
     host = host.replace(/:\d+$/, '');
   }
   // "www.shop.ru" and "*.shop.ru" mean the site shop.ru; subdomains match it anyway (hostMatches).
-  host = host.replace(/^(\*\.|www\.)/, '').replace(/\.$/, '');
+  host = host.replace(/^\*\./, '').replace(/\.$/, '');
+  // …but "www.ru" is itself a site: keep www when nothing but a top-level domain would remain.
+  if (host.startsWith('www.') && host.split('.').length > 2) host = host.slice(4);
   if (IPV4.test(host) || host === 'localhost') return host;
   const ascii = domainToASCII(host);
   if (!ascii || ascii.length > 253) return null;
@@ -50,6 +52,9 @@ export const domainsField = z
 
 /** True when a page host belongs to one of the project's domains (subdomains included). */
 export function hostMatches(host: string, domains: readonly string[]): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
+  // A page host may carry a port (location.host, Origin); the project's domains never do.
+  const h = host.trim().toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+  // ".shop.ru" is no host at all, though it ends with ".shop.ru".
+  if (!h || h.startsWith('.')) return false;
   return domains.some((d) => h === d || h.endsWith(`.${d}`));
 }

@@ -59,7 +59,7 @@ describe.skipIf(!browserAvailable)('cabinet in Chromium', () => {
     // English on request.
     await page.getByRole('button', { name: 'EN' }).click();
     await page.getByRole('heading', { name: 'Install' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(pageErrors).toEqual([]);
   });
 });
