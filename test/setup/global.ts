@@ -29,7 +29,10 @@ export default async function setup(project: TestProject) {
   // Browser tests drive the built cabinet: rebuild it when its sources are newer than the build.
   if (cabinetIsStale()) {
     // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-    execFileSync('npm', ['run', 'build:web'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+    execFileSync('npm', ['run', 'build:web'], {
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   }
 
   let adminUrl = process.env.TEST_DATABASE_URL;
