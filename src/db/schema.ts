@@ -75,6 +75,136 @@ export interface ProjectsTable {
   created_at: CreatedAt;
   updated_at: UpdatedAt;
   deleted_at: Date | null;
+  attribution_model: Generated<AttributionModel>;
+  duplicate_window_minutes: Generated<number>;
+  phone_region: Generated<string>;
+}
+
+export type AttributionModel = 'last_non_direct' | 'first_click' | 'last_click';
+export type LeadType = 'form' | 'phone' | 'chat' | 'email' | 'offline';
+
+export interface VisitorsTable {
+  project_id: string;
+  id: string;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  ga_client_id: string | null;
+  ym_client_id: string | null;
+  ip: string | null;
+  city_ru: string | null;
+  city_en: string | null;
+  country_code: string | null;
+  country_ru: string | null;
+  country_en: string | null;
+  browser: string | null;
+  device: string | null;
+  os: string | null;
+  current_visit_id: string | null;
+  current_source_key: string | null;
+}
+
+export interface VisitsTable {
+  id: string;
+  project_id: string;
+  visitor_id: string;
+  started_at: Date;
+  last_hit_at: Date;
+  hits: Generated<number>;
+  source: string;
+  medium: string;
+  campaign: string | null;
+  content: string | null;
+  term: string | null;
+  social_network: string | null;
+  click_id_type: string | null;
+  click_id: string | null;
+  referrer: string | null;
+  landing_url: string;
+  ip: string | null;
+  city_ru: string | null;
+  city_en: string | null;
+  country_code: string | null;
+  country_ru: string | null;
+  country_en: string | null;
+  browser: string | null;
+  device: string | null;
+}
+
+export interface HitsTable {
+  project_id: string;
+  received_at: Date;
+  client_at: Date | null;
+  visitor_id: string;
+  visit_id: string;
+  eid: string;
+  type: string;
+  url: string;
+  referrer: string | null;
+}
+
+export interface CollectedEventsTable {
+  project_id: string;
+  eid: string;
+  received_at: Generated<Date>;
+}
+
+export interface LeadsTable {
+  id: Generated<string>;
+  project_id: string;
+  type: LeadType;
+  channel: string;
+  external_id: string | null;
+  email: string | null;
+  phone: string | null;
+  name: string | null;
+  subject: string | null;
+  message: string | null;
+  page: string | null;
+  visitor_id: string | null;
+  occurred_at: Date;
+  created_at: CreatedAt;
+  params: ColumnType<LeadParams, string, string>;
+  attributed_at: Date | null;
+  duplicate_of: string | null;
+  eid: string | null;
+}
+
+/** The lead parameters of SPEC section 3, keyed exactly as the API returns them. */
+export interface LeadParams {
+  sent_at: string;
+  source: string | null;
+  medium: string | null;
+  campaign: string | null;
+  content: string | null;
+  term: string | null;
+  social_network: string | null;
+  path: string | null;
+  city: string | null;
+  ip: string | null;
+  ga_client_id: string | null;
+  ym_client_id: string | null;
+  at_client_id: string | null;
+  page: string | null;
+  browser: string | null;
+  country: string | null;
+  device: string | null;
+  mailbox: string | null;
+}
+
+export interface LeadEventsTable {
+  id: Generated<string>;
+  project_id: string;
+  lead_id: string;
+  type: 'lead.created' | 'lead.attributed';
+  created_at: CreatedAt;
+}
+
+export interface VisitorContactsTable {
+  project_id: string;
+  kind: 'email' | 'phone';
+  value: string;
+  visitor_id: string;
+  seen_at: Date;
 }
 
 export interface AuthFailuresTable {
@@ -92,6 +222,13 @@ export interface Database {
   invitations: InvitationsTable;
   projects: ProjectsTable;
   auth_failures: AuthFailuresTable;
+  visitors: VisitorsTable;
+  visits: VisitsTable;
+  hits: HitsTable;
+  collected_events: CollectedEventsTable;
+  leads: LeadsTable;
+  lead_events: LeadEventsTable;
+  visitor_contacts: VisitorContactsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -101,3 +238,6 @@ export type Project = Selectable<ProjectsTable>;
 export type ProjectUpdate = Updateable<ProjectsTable>;
 export type Invitation = Selectable<InvitationsTable>;
 export type ApiToken = Selectable<ApiTokensTable>;
+export type Visitor = Selectable<VisitorsTable>;
+export type Visit = Selectable<VisitsTable>;
+export type Lead = Selectable<LeadsTable>;
