@@ -21,6 +21,7 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   ALLOW_SIGNUP: bool.default(true),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  GEOIP_DB_PATH: z.string().min(1).optional(),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -40,6 +41,8 @@ export interface Config {
   allowSignup: boolean;
   /** 0 = pick a free loopback port on each start. */
   embeddedPgPort: number;
+  /** a GeoLite2/GeoIP2 City .mmdb; absent = the GeoLite2 City database shipped through npm */
+  geoipDbPath: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     allowSignup: e.ALLOW_SIGNUP,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
+    geoipDbPath: e.GEOIP_DB_PATH ? resolve(e.GEOIP_DB_PATH) : undefined,
   };
 }
 

@@ -3,8 +3,11 @@ import type { Config, Role } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { buildApp } from './http/app.js';
+import type { AppContext } from './http/context.js';
 import type { Logger } from './logger.js';
 import { Sealer } from './security/sealed.js';
+import { openGeoDatabase } from './tracking/geo.js';
+import { ensureUpcomingPartitions } from './tracking/partitions.js';
 import { startHousekeeping } from './worker/housekeeping.js';
 
 export interface RunningService {
@@ -35,8 +38,9 @@ export async function startService(
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
+    await ensureUpcomingPartitions(database.db);
 
-    const ctx = {
+    const ctx: Omit<AppContext, 'geo'> = {
       config,
       db: database.db,
       logger,
@@ -51,7 +55,8 @@ export async function startService(
     let app: FastifyInstance | null = null;
     let url: string | null = null;
     if (role === 'all' || role === 'api') {
-      const built = await buildApp(ctx);
+      const geo = await openGeoDatabase({ dataDir: config.dataDir, dbPath: config.geoipDbPath });
+      const built = await buildApp({ ...ctx, geo });
       app = built.app;
       url = await app.listen({ port: config.port, host: config.host });
       stops.unshift(async () => {

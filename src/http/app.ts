@@ -2,6 +2,10 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { leadsFromEvents } from '../tracking/lead-events.js';
+import { createPipeline } from '../tracking/pipeline.js';
+import { SiteDirectory } from '../tracking/sites.js';
+import { EventWriter } from '../tracking/writer.js';
 import { installAuth } from './auth.js';
 import { installCabinet } from './cabinet.js';
 import type { AppContext } from './context.js';
@@ -10,9 +14,12 @@ import { installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
+import { collectRoutes } from './routes/collect.js';
 import { healthRoutes } from './routes/health.js';
+import { leadRoutes } from './routes/leads.js';
 import { projectRoutes } from './routes/projects.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { userRoutes } from './routes/users.js';
 
 /** Cabinet and API bodies are small; endpoints that take files raise their own limit. */
@@ -70,6 +77,12 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (POST /api/v1/tokens)' },
           session: { type: 'apiKey', in: 'cookie', name: 'lt_session' },
+          apiKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Api-Key',
+            description: "A project's secret API key",
+          },
         },
       },
       security: [{ bearer: [] }, { session: [] }],
@@ -78,7 +91,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   });
   await app.register(fastifyCookie);
   installAuth(app, { db: ctx.db, publicUrl: ctx.config.publicUrl });
-  installMetrics(app);
+  const registry = installMetrics(app);
 
   await app.register(healthRoutes(ctx));
   await app.register(authRoutes(ctx), { prefix: '/api/v1' });
@@ -86,6 +99,13 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   await app.register(userRoutes(ctx), { prefix: '/api/v1' });
   await app.register(tokenRoutes(ctx), { prefix: '/api/v1' });
   await app.register(projectRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(leadRoutes(ctx), { prefix: '/api/v1' });
+  const writer = new EventWriter(ctx.db, ctx.logger.child({ component: 'collector' }), {
+    afterWrite: leadsFromEvents,
+  });
+  const pipeline = createPipeline({ sites: new SiteDirectory(ctx.db), geo: ctx.geo, registry });
+  await app.register(collectRoutes({ pipeline, writer }));
+  await app.register(trackerScriptRoutes());
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await installCabinet(app);

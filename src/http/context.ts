@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import type { Sealer } from '../security/sealed.js';
+import type { GeoLookup } from '../tracking/geo.js';
 
 /** What route modules need from the running service; built once at start and passed down. */
 export interface AppContext {
@@ -12,4 +13,6 @@ export interface AppContext {
   keySealer: Sealer;
   /** true once migrations are applied; /readyz reports it */
   isMigrated: () => Promise<boolean>;
+  /** IP → city and country for collected hits */
+  geo: GeoLookup;
 }

@@ -41,6 +41,17 @@ export const messages = {
     en: 'The account must keep at least one owner',
   },
   wrong_password: { ru: 'Текущий пароль указан неверно', en: 'The current password is wrong' },
+  invalid_api_key: {
+    ru: 'Нужен заголовок X-Api-Key с действующим API-ключом проекта',
+    en: "Send the project's current API key in the X-Api-Key header",
+  },
+  invalid_event: { ru: 'Некорректное событие трекера', en: 'Malformed tracker event' },
+  unknown_site: { ru: 'Неизвестный ключ сайта', en: 'Unknown site key' },
+  foreign_origin: {
+    ru: 'Страница не относится к доменам проекта',
+    en: "The page is not on one of the project's domains",
+  },
+  collector_busy: { ru: 'Сборщик перегружен, повторите позже', en: 'The collector is busy, retry later' },
   internal: { ru: 'Внутренняя ошибка сервера', en: 'Internal server error' },
 } satisfies Record<string, Record<Language, string>>;
 

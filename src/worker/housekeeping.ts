@@ -1,13 +1,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import type { Logger } from '../logger.js';
+import { ensureUpcomingPartitions } from '../tracking/partitions.js';
 
 const EVERY_MS = 10 * 60_000;
 
 /** Deletes what has expired (sessions, used or stale invitations, old sign-in failures). */
 export async function sweepExpired(
   db: Db,
-): Promise<{ sessions: number; invitations: number; failures: number }> {
+): Promise<{ events: number; sessions: number; invitations: number; failures: number }> {
   const sessions = await db.deleteFrom('sessions').where('expires_at', '<', new Date()).executeTakeFirst();
   const invitations = await db
     .deleteFrom('invitations')
@@ -22,7 +23,14 @@ export async function sweepExpired(
     .deleteFrom('auth_failures')
     .where('created_at', '<', sql<Date>`now() - interval '1 day'`)
     .executeTakeFirst();
+  // Retried tracker events arrive within minutes; a week of event ids is plenty to recognise them.
+  const events = await db
+    .deleteFrom('collected_events')
+    .where('received_at', '<', sql<Date>`now() - interval '7 days'`)
+    .executeTakeFirst();
+  await ensureUpcomingPartitions(db);
   return {
+    events: Number(events.numDeletedRows),
     sessions: Number(sessions.numDeletedRows),
     invitations: Number(invitations.numDeletedRows),
     failures: Number(failures.numDeletedRows),

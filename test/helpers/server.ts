@@ -1,4 +1,6 @@
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import type { Db } from '../../src/db/connection.js';
 import { createLogger } from '../../src/logger.js';
@@ -23,6 +25,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DATABASE_URL: database.url,
     SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Shared by every test server on the machine: the GeoIP database is unpacked there once.
+    DATA_DIR: join(tmpdir(), 'leadtrail-test-data'),
     ...env,
   });
   const service = await startService(config, createLogger(config), 'all');

@@ -72,5 +72,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['collected_events', 'hits', 'visits', 'visitors']) await db.schema.dropTable(t).ifExists().execute();
+  for (const t of ['collected_events', 'hits', 'visits', 'visitors'])
+    await db.schema.dropTable(t).ifExists().execute();
 }

@@ -26,12 +26,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       duplicate_of uuid references leads(id),
       eid text
     )`.execute(db);
-  await sql`create unique index leads_external_id_key on leads (project_id, external_id) where external_id is not null`.execute(db);
+  await sql`create unique index leads_external_id_key on leads (project_id, external_id) where external_id is not null`.execute(
+    db,
+  );
   await sql`create unique index leads_eid_key on leads (project_id, eid) where eid is not null`.execute(db);
   await sql`create index leads_project_time_idx on leads (project_id, occurred_at desc, id desc)`.execute(db);
   await sql`create index leads_email_idx on leads (project_id, email) where email is not null`.execute(db);
   await sql`create index leads_phone_idx on leads (project_id, phone) where phone is not null`.execute(db);
-  await sql`create index leads_unattributed_idx on leads (project_id, visitor_id) where attributed_at is null`.execute(db);
+  await sql`create index leads_unattributed_idx on leads (project_id, visitor_id) where attributed_at is null`.execute(
+    db,
+  );
 
   // What integrations react to (lead.created, lead.attributed): written in the same transaction as
   // the change, read by the delivery engine — an outbox, so no event is lost or invented.
@@ -58,6 +62,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['visitor_contacts', 'lead_events', 'leads']) await db.schema.dropTable(t).ifExists().execute();
-  await sql`alter table projects drop column attribution_model, drop column duplicate_window_minutes, drop column phone_region`.execute(db);
+  for (const t of ['visitor_contacts', 'lead_events', 'leads'])
+    await db.schema.dropTable(t).ifExists().execute();
+  await sql`alter table projects drop column attribution_model, drop column duplicate_window_minutes, drop column phone_region`.execute(
+    db,
+  );
 }

@@ -77,3 +77,36 @@ export async function softDeleteProject(db: Db, accountId: string, id: string): 
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
 }
+
+export interface LeadProjectRow {
+  id: string;
+  account_id: string;
+  phone_region: string;
+  duplicate_window_minutes: number;
+  attribution_model: Project['attribution_model'];
+  language: 'ru' | 'en';
+}
+
+/** The project (with its account's language) a lead-intake key or a cabinet id points to. */
+export function findLeadProject(
+  db: Db,
+  by: { apiKeyHash: string } | { accountId: string; id: string },
+): Promise<LeadProjectRow | undefined> {
+  let q = db
+    .selectFrom('projects as p')
+    .innerJoin('accounts as a', 'a.id', 'p.account_id')
+    .select([
+      'p.id',
+      'p.account_id',
+      'p.phone_region',
+      'p.duplicate_window_minutes',
+      'p.attribution_model',
+      'a.language',
+    ])
+    .where('p.deleted_at', 'is', null);
+  q =
+    'apiKeyHash' in by
+      ? q.where('p.api_key_hash', '=', by.apiKeyHash)
+      : q.where('p.id', '=', by.id).where('p.account_id', '=', by.accountId);
+  return q.executeTakeFirst();
+}

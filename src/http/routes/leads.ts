@@ -1,0 +1,170 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { NO_NUL_MESSAGE, noNul, uuidParam } from '../../accounts/fields.js';
+import { findLead, listLeads } from '../../db/queries/leads.js';
+import { findLeadProject } from '../../db/queries/projects.js';
+import { listVisits } from '../../db/queries/visitors.js';
+import { normaliseEmail, normalisePhone } from '../../leads/contact.js';
+import { createLead } from '../../leads/create.js';
+import { toLeadProject } from '../../leads/project.js';
+import { leadJson, toLeadJson } from '../../leads/serialize.js';
+import { sha256 } from '../../security/tokens.js';
+import { requireUser } from '../auth.js';
+import type { AppContext } from '../context.js';
+import { AppError, notFound } from '../errors.js';
+
+const text = (max: number) => z.string().trim().max(max).refine(noNul, NO_NUL_MESSAGE);
+const leadType = z.enum(['form', 'phone', 'chat', 'email', 'offline']);
+
+const newLeadBody = z.strictObject({
+  type: leadType,
+  contact: z
+    .strictObject({ email: text(254).optional(), phone: text(50).optional(), name: text(200).optional() })
+    .refine((c) => c.email || c.phone || c.name, 'give at least one of email, phone, name'),
+  subject: text(500).optional(),
+  message: text(10_000).optional(),
+  visitorId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{16,64}$/, 'must be the tracker’s visitor id')
+    .optional(),
+  page: z
+    .url({ protocol: /^https?$/ })
+    .max(4096)
+    .optional(),
+  occurredAt: z.iso
+    .datetime({ offset: true })
+    .refine((d) => new Date(d).getTime() <= Date.now() + 5 * 60_000, 'must not be in the future')
+    .optional(),
+  externalId: text(200).pipe(z.string().min(1)).optional(),
+});
+
+const cursor = {
+  encode: (l: { occurred_at: Date; id: string }) =>
+    Buffer.from(JSON.stringify([l.occurred_at.toISOString(), l.id])).toString('base64url'),
+  decode: (c: string) => {
+    try {
+      const [at, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [string, string];
+      const occurredAt = new Date(at);
+      if (Number.isNaN(occurredAt.getTime()) || !z.uuid().safeParse(id).success) return null;
+      return { occurredAt, id };
+    } catch {
+      return null;
+    }
+  },
+};
+
+export const leadRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/leads',
+      {
+        schema: {
+          tags: ['leads'],
+          summary:
+            'Send a lead from your server or an offline system (header X-Api-Key: the project API key)',
+          security: [{ apiKey: [] }],
+          body: newLeadBody,
+          response: { 200: leadJson, 201: leadJson },
+        },
+      },
+      async (req, reply) => {
+        const key = req.headers['x-api-key'];
+        if (typeof key !== 'string' || !key) throw new AppError(401, 'invalid_api_key');
+        const row = await findLeadProject(ctx.db, { apiKeyHash: sha256(key) });
+        if (!row) throw new AppError(401, 'invalid_api_key');
+        const project = toLeadProject(row);
+        const b = req.body;
+        // Contacts that cannot be understood are refused, not silently dropped.
+        const details = [
+          ...(b.contact.email && !normaliseEmail(b.contact.email)
+            ? [{ path: 'body.contact.email', message: 'not an e-mail address' }]
+            : []),
+          ...(b.contact.phone && !normalisePhone(b.contact.phone, project.phoneRegion as never)
+            ? [{ path: 'body.contact.phone', message: 'not a phone number' }]
+            : []),
+        ];
+        if (details.length) throw new AppError(400, 'validation_error', {}, details);
+        const { lead, created } = await ctx.db.transaction().execute((trx) =>
+          createLead(trx, project, {
+            type: b.type,
+            channel: 'api',
+            email: b.contact.email,
+            phone: b.contact.phone,
+            name: b.contact.name,
+            subject: b.subject,
+            message: b.message,
+            page: b.page,
+            visitorId: b.visitorId,
+            occurredAt: b.occurredAt ? new Date(b.occurredAt) : new Date(),
+            externalId: b.externalId,
+          }),
+        );
+        return reply.status(created ? 201 : 200).send(toLeadJson(lead));
+      },
+    );
+
+    app.get(
+      '/projects/:id/leads',
+      {
+        schema: {
+          tags: ['leads'],
+          summary: "A project's leads, newest first",
+          params: uuidParam,
+          querystring: z.strictObject({
+            type: leadType.optional(),
+            from: z.iso.datetime({ offset: true }).optional(),
+            to: z.iso.datetime({ offset: true }).optional(),
+            source: z.string().max(200).optional(),
+            cursor: z.string().max(200).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+          response: { 200: z.object({ items: z.array(leadJson), nextCursor: z.string().nullable() }) },
+        },
+      },
+      async (req) => {
+        const who = requireUser(req);
+        const project = await findLeadProject(ctx.db, { accountId: who.account.id, id: req.params.id });
+        if (!project) throw notFound();
+        const q = req.query;
+        const after = q.cursor ? cursor.decode(q.cursor) : undefined;
+        if (after === null)
+          throw new AppError(400, 'validation_error', {}, [
+            { path: 'querystring.cursor', message: 'not a cursor from this API' },
+          ]);
+        const rows = await listLeads(ctx.db, project.id, {
+          type: q.type,
+          from: q.from ? new Date(q.from) : undefined,
+          to: q.to ? new Date(q.to) : undefined,
+          source: q.source,
+          after,
+          limit: q.limit + 1,
+        });
+        const page = rows.slice(0, q.limit);
+        const last = page.at(-1);
+        return {
+          items: page.map((l) => toLeadJson(l)),
+          nextCursor: rows.length > q.limit && last ? cursor.encode(last) : null,
+        };
+      },
+    );
+
+    app.get(
+      '/leads/:id',
+      {
+        schema: {
+          tags: ['leads'],
+          summary: "One lead with its parameters and its visitor's visits",
+          params: uuidParam,
+          response: { 200: leadJson },
+        },
+      },
+      async (req) => {
+        const who = requireUser(req);
+        const lead = await findLead(ctx.db, who.account.id, req.params.id);
+        if (!lead) throw notFound();
+        const visits = lead.visitor_id ? await listVisits(ctx.db, lead.project_id, lead.visitor_id) : [];
+        return toLeadJson(lead, visits, who.account.language);
+      },
+    );
+  };

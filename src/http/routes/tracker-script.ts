@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyPluginAsync } from 'fastify';
+
+/** dist/tracker/t.js relative to the package root, both from src/ (tests) and from the dist/ bundle. */
+export function trackerScriptPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'dist', 'tracker', 't.js');
+}
+
+/** If-None-Match holds `*` or the tag (weak comparison, as RFC 9110 asks for this header). */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag.replace(/^W\//, '') === etag;
+  });
+}
+
+/**
+ * GET /t.js: the tracker built by scripts/build-tracker.mjs, read once at registration. Short public
+ * caching plus a strong ETag, so sites revalidate cheaply and pick up a new build within minutes.
+ */
+export const trackerScriptRoutes =
+  (file: string = trackerScriptPath()): FastifyPluginAsync =>
+  async (app) => {
+    let body: Buffer | undefined;
+    try {
+      body = readFileSync(file);
+    } catch {
+      body = undefined;
+    }
+    const etag = body && `"${createHash('sha256').update(body).digest('base64url')}"`;
+
+    app.get('/t.js', { schema: { hide: true } }, async (req, reply) => {
+      if (!body || !etag) {
+        return reply
+          .status(503)
+          .type('text/plain; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send('The tracker is not built yet: run `npm run build`.');
+      }
+      reply.header('cache-control', 'public, max-age=300').header('etag', etag);
+      if (matches(req.headers['if-none-match'], etag)) return reply.status(304).send();
+      return reply.type('application/javascript; charset=utf-8').send(body);
+    });
+  };

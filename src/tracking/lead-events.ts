@@ -1,0 +1,37 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connection.js';
+import { attributeWaitingLeads, createLead } from '../leads/create.js';
+import type { EnrichedEvent } from './events.js';
+
+/**
+ * Runs in the collector's batch transaction after visits and hits are written: turns tracker
+ * form events into leads, and attributes leads that were waiting for these visitors' hits.
+ */
+export async function leadsFromEvents(trx: Db, events: EnrichedEvent[]): Promise<void> {
+  for (const e of events) {
+    if (e.type !== 'lead' || !e.lead) continue;
+    await createLead(trx, e.project, {
+      type: 'form',
+      channel: 'tracker',
+      email: e.lead.email,
+      phone: e.lead.phone,
+      name: e.lead.name,
+      subject: e.lead.subject,
+      message: e.lead.message,
+      page: e.url,
+      visitorId: e.visitorId,
+      occurredAt: e.receivedAt,
+      eid: e.eid,
+    });
+  }
+  const visitors = [...new Map(events.map((e) => [`${e.projectId}/${e.visitorId}`, e])).values()];
+  const waiting = await sql<{ project_id: string; visitor_id: string }>`
+    select distinct project_id, visitor_id from leads
+    where attributed_at is null
+      and (project_id, visitor_id) in (select * from unnest(${visitors.map((e) => e.projectId)}::uuid[],
+        ${visitors.map((e) => e.visitorId)}::text[]))`.execute(trx);
+  for (const w of waiting.rows) {
+    const e = visitors.find((x) => x.projectId === w.project_id && x.visitorId === w.visitor_id);
+    if (e) await attributeWaitingLeads(trx, e.project, w.visitor_id);
+  }
+}

@@ -1,0 +1,39 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/connection.js';
+
+const ensured = new Set<string>();
+
+function monthStart(d: Date, offset = 0): Date {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
+}
+
+export function partitionName(d: Date): string {
+  const m = monthStart(d);
+  return `hits_${m.getUTCFullYear()}_${String(m.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/**
+ * Creates the month partition of `hits` that a hit received at `at` falls into. Cached per
+ * process; several processes racing to create the same partition is harmless.
+ */
+export async function ensureHitsPartition(db: Db, at: Date): Promise<void> {
+  const name = partitionName(at);
+  if (ensured.has(name)) return;
+  const from = monthStart(at).toISOString();
+  const to = monthStart(at, 1).toISOString();
+  try {
+    await sql`create table if not exists ${sql.table(name)} partition of hits for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(
+      db,
+    );
+  } catch (err) {
+    // 42P07: created by another process between our check and create.
+    if ((err as { code?: string }).code !== '42P07') throw err;
+  }
+  ensured.add(name);
+}
+
+/** Partitions for this month and the next, so the first hits of a month never wait on DDL. */
+export async function ensureUpcomingPartitions(db: Db, now = new Date()): Promise<void> {
+  await ensureHitsPartition(db, now);
+  await ensureHitsPartition(db, monthStart(now, 1));
+}

@@ -1,0 +1,125 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { hostMatches } from '../projects/domains.js';
+import { type CollectBody, collectBody } from './collect-body.js';
+import type { EnrichedEvent } from './events.js';
+import type { GeoLookup } from './geo.js';
+import type { Site, SiteDirectory } from './sites.js';
+import { classifyTraffic } from './traffic-source.js';
+import { isBotUserAgent, parseUserAgent } from './user-agent.js';
+
+export type DropReason = 'invalid' | 'unknown_site' | 'foreign_origin' | 'bot';
+
+export type StepResult<T> = { ok: true; value: T } | { ok: false; reason: DropReason; detail?: string };
+
+export interface RawHit {
+  body: unknown;
+  origin: string | undefined;
+  userAgent: string | undefined;
+  ip: string | null;
+  receivedAt: Date;
+}
+
+export interface PipelineDeps {
+  sites: SiteDirectory;
+  geo: GeoLookup;
+  registry: Registry;
+}
+
+const ok = <T>(value: T): StepResult<T> => ({ ok: true, value });
+const drop = (reason: DropReason, detail?: string): StepResult<never> => ({ ok: false, reason, detail });
+
+/**
+ * validate → project by site key (and its domains) → drop bots → enrich (geo, device) → classify
+ * the traffic source. Each step is named and timed; each returns the event or why it was dropped.
+ * Sessionising and writing happen in the batch writer.
+ */
+export function createPipeline(deps: PipelineDeps) {
+  const stepSeconds = new Histogram({
+    name: 'leadtrail_collect_step_seconds',
+    help: 'Time spent in each collector step',
+    labelNames: ['step'] as const,
+    buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
+    registers: [deps.registry],
+  });
+  const outcomes = new Counter({
+    name: 'leadtrail_collect_events_total',
+    help: 'Collected events by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [deps.registry],
+  });
+
+  async function timed<T>(step: string, run: () => T | Promise<T>): Promise<T> {
+    const end = stepSeconds.startTimer({ step });
+    try {
+      return await run();
+    } finally {
+      end();
+    }
+  }
+
+  function validate(raw: RawHit): StepResult<CollectBody> {
+    const parsed = collectBody.safeParse(raw.body);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      return drop('invalid', first ? `${first.path.join('.') || 'body'}: ${first.message}` : undefined);
+    }
+    return ok(parsed.data);
+  }
+
+  async function resolveSite(body: CollectBody, raw: RawHit): Promise<StepResult<Site>> {
+    const site = await deps.sites.bySiteKey(body.site);
+    if (!site) return drop('unknown_site');
+    const pageHost = new URL(body.url).host;
+    if (!hostMatches(pageHost, site.domains)) return drop('foreign_origin', `page ${pageHost}`);
+    if (raw.origin && raw.origin !== 'null') {
+      const originHost = URL.canParse(raw.origin) ? new URL(raw.origin).host : '';
+      if (!hostMatches(originHost, site.domains)) return drop('foreign_origin', `origin ${raw.origin}`);
+    }
+    return ok(site);
+  }
+
+  return {
+    outcomes,
+    async run(raw: RawHit): Promise<StepResult<{ event: EnrichedEvent; site: Site }>> {
+      const v = await timed('validate', () => validate(raw));
+      if (!v.ok) return v;
+      const body = v.value;
+      const s = await timed('site', () => resolveSite(body, raw));
+      if (!s.ok) return s;
+      const site = s.value;
+      if (await timed('bots', () => isBotUserAgent(raw.userAgent))) return drop('bot');
+      const { geo, device } = await timed('enrich', () => ({
+        geo: raw.ip ? deps.geo.lookup(raw.ip) : { city: null, country: null },
+        device: parseUserAgent(raw.userAgent),
+      }));
+      const traffic = await timed('classify', () =>
+        classifyTraffic({ url: body.url, referrer: body.ref ?? '', siteDomains: site.domains }),
+      );
+      const clientAt =
+        body.ts && Math.abs(body.ts - raw.receivedAt.getTime()) < 30 * 86_400_000 ? new Date(body.ts) : null;
+      return ok({
+        site,
+        event: {
+          projectId: site.id,
+          project: site,
+          eid: body.eid,
+          type: body.type,
+          visitorId: body.cid,
+          receivedAt: raw.receivedAt,
+          clientAt,
+          url: body.url,
+          referrer: body.ref || null,
+          traffic,
+          gaClientId: body.ga ?? null,
+          ymClientId: body.ym ?? null,
+          ip: raw.ip,
+          geo,
+          device,
+          lead: body.type === 'lead' ? (body.lead ?? {}) : null,
+        },
+      });
+    },
+  };
+}
+
+export type Pipeline = ReturnType<typeof createPipeline>;

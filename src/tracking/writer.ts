@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/connection.js';
+import type { Logger } from '../logger.js';
+import type { EnrichedEvent } from './events.js';
+import { ensureHitsPartition } from './partitions.js';
+import { sessionise, sourceKey } from './sessionise.js';
+import type { Touch } from './traffic-source.js';
+
+export class BufferFullError extends Error {
+  constructor() {
+    super('collector buffer full');
+  }
+}
+
+/** Runs inside the batch transaction for the events that were new (not retries). */
+export type AfterWrite = (trx: Db, events: EnrichedEvent[]) => Promise<void>;
+
+interface Pending {
+  event: EnrichedEvent;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface Options {
+  maxBatch: number;
+  maxBuffered: number;
+  afterWrite?: AfterWrite;
+}
+
+/**
+ * Group commit for collected events: requests wait while their events are written together in
+ * one transaction, so throughput grows with load instead of one commit per hit. A request is
+ * acknowledged only after its batch has committed; when too much is waiting, new events are
+ * refused (the collector answers 503 and the tracker retries) rather than dropped.
+ */
+export class EventWriter {
+  #queue: Pending[] = [];
+  #flushing: Promise<void> | null = null;
+  readonly #opts: Options;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+    opts: Partial<Options> = {},
+  ) {
+    this.#opts = { maxBatch: 500, maxBuffered: 10_000, ...opts };
+  }
+
+  get buffered(): number {
+    return this.#queue.length;
+  }
+
+  submit(event: EnrichedEvent): Promise<void> {
+    if (this.#queue.length >= this.#opts.maxBuffered) return Promise.reject(new BufferFullError());
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ event, resolve, reject });
+      this.#flushing ??= this.#drain();
+    });
+  }
+
+  /** Resolves when everything submitted so far is written (used on shutdown). */
+  async idle(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, this.#opts.maxBatch);
+        await this.#writeBatch(batch);
+      }
+    } finally {
+      this.#flushing = null;
+    }
+  }
+
+  async #writeBatch(batch: Pending[]): Promise<void> {
+    try {
+      await writeEvents(
+        this.db,
+        batch.map((p) => p.event),
+        this.#opts.afterWrite,
+      );
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      if (batch.length === 1) {
+        this.logger.error({ err }, 'collected event could not be written');
+        batch[0]?.reject(err);
+        return;
+      }
+      // One bad event must not fail its neighbours: retry each on its own.
+      this.logger.warn({ err, events: batch.length }, 'batch write failed; retrying events one by one');
+      for (const p of batch) await this.#writeBatch([p]);
+    }
+  }
+}
+
+type VisitorRow = {
+  project_id: string;
+  id: string;
+  current_visit_id: string | null;
+  current_source_key: string | null;
+  last_seen_at: Date;
+};
+
+/** Writes one batch in one transaction; exported for tests and for the single-event retry path. */
+export async function writeEvents(db: Db, events: EnrichedEvent[], afterWrite?: AfterWrite): Promise<void> {
+  const months = new Set(events.map((e) => e.receivedAt.toISOString().slice(0, 7)));
+  for (const m of months) await ensureHitsPartition(db, new Date(`${m}-01T00:00:00Z`));
+
+  await db.transaction().execute(async (trx) => {
+    // 1. Retried events (same event id) are acknowledged without a second write.
+    const fresh = await sql<{ project_id: string; eid: string }>`
+      insert into collected_events (project_id, eid)
+      select * from unnest(${events.map((e) => e.projectId)}::uuid[], ${events.map((e) => e.eid)}::text[])
+      on conflict do nothing
+      returning project_id, eid`.execute(trx);
+    const freshKeys = new Set(fresh.rows.map((r) => `${r.project_id}/${r.eid}`));
+    const seen = new Set<string>();
+    const todo = events.filter((e) => {
+      const k = `${e.projectId}/${e.eid}`;
+      if (!freshKeys.has(k) || seen.has(k)) return false; // also a duplicate inside this batch
+      seen.add(k);
+      return true;
+    });
+    if (todo.length === 0) return;
+
+    // 2. Make sure every visitor has a row, then lock them in a fixed order (no deadlocks
+    //    between processes) so two processes cannot both open a "new" visit for one visitor.
+    const pairs = [...new Map(todo.map((e) => [`${e.projectId}/${e.visitorId}`, e])).values()];
+    await sql`
+      insert into visitors (project_id, id, first_seen_at, last_seen_at)
+      select p, v, t, t from unnest(${pairs.map((e) => e.projectId)}::uuid[], ${pairs.map((e) => e.visitorId)}::text[],
+        ${pairs.map((e) => e.receivedAt.toISOString())}::timestamptz[]) as x(p, v, t)
+      on conflict do nothing`.execute(trx);
+    const locked = await sql<VisitorRow>`
+      select project_id, id, current_visit_id, current_source_key, last_seen_at from visitors
+      where (project_id, id) in (select * from unnest(${pairs.map((e) => e.projectId)}::uuid[], ${pairs.map((e) => e.visitorId)}::text[]))
+      order by project_id, id
+      for update`.execute(trx);
+    const state = new Map(
+      locked.rows.map((v) => [`${v.project_id}/${v.id}`, { ...v, last_seen_at: new Date(v.last_seen_at) }]),
+    );
+
+    // 3. Sessionise in arrival order.
+    const newVisits: Array<{ id: string; e: EnrichedEvent; touch: Touch }> = [];
+    const visitHits = new Map<string, { at: Date; n: number }>();
+    const hits: Array<{ e: EnrichedEvent; visitId: string }> = [];
+    const ordered = [...todo].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+    for (const e of ordered) {
+      const v = state.get(`${e.projectId}/${e.visitorId}`);
+      if (!v) throw new Error('visitor row missing after upsert');
+      const isFirstHit = v.current_visit_id === null;
+      const decision = sessionise(
+        {
+          currentVisitId: v.current_visit_id,
+          currentSourceKey: v.current_source_key,
+          lastSeenAt: isFirstHit ? null : v.last_seen_at,
+        },
+        e.receivedAt,
+        e.traffic,
+      );
+      if (decision.newVisit) {
+        const id = randomUUID();
+        newVisits.push({ id, e, touch: decision.touch });
+        v.current_visit_id = id;
+        v.current_source_key = sourceKey(decision.touch);
+      } else {
+        const id = v.current_visit_id as string;
+        const prev = visitHits.get(id);
+        visitHits.set(id, { at: e.receivedAt, n: (prev?.n ?? 0) + 1 });
+      }
+      v.last_seen_at = e.receivedAt;
+      hits.push({ e, visitId: v.current_visit_id as string });
+    }
+
+    // 4. Write visits, visitor state and hits.
+    if (newVisits.length > 0) {
+      await trx
+        .insertInto('visits')
+        .values(
+          newVisits.map(({ id, e, touch }) => ({
+            id,
+            project_id: e.projectId,
+            visitor_id: e.visitorId,
+            started_at: e.receivedAt,
+            last_hit_at: e.receivedAt,
+            source: touch.source,
+            medium: touch.medium,
+            campaign: touch.campaign,
+            content: touch.content,
+            term: touch.term,
+            social_network: touch.socialNetwork,
+            click_id_type: touch.clickId?.type ?? null,
+            click_id: touch.clickId?.value ?? null,
+            referrer: e.referrer,
+            landing_url: e.url,
+            ip: e.ip,
+            city_ru: e.geo.city?.ru ?? null,
+            city_en: e.geo.city?.en ?? null,
+            country_code: e.geo.country?.code ?? null,
+            country_ru: e.geo.country?.ru ?? null,
+            country_en: e.geo.country?.en ?? null,
+            browser: e.device.browser,
+            device: e.device.device,
+          })),
+        )
+        .execute();
+    }
+    if (visitHits.size > 0) {
+      const ids = [...visitHits.keys()];
+      await sql`
+        update visits set last_hit_at = greatest(visits.last_hit_at, u.at), hits = visits.hits + u.n
+        from unnest(${ids}::uuid[], ${ids.map((id) => visitHits.get(id)?.at.toISOString())}::timestamptz[],
+          ${ids.map((id) => visitHits.get(id)?.n)}::int[]) as u(id, at, n)
+        where visits.id = u.id`.execute(trx);
+    }
+    const lastByVisitor = new Map<string, EnrichedEvent>();
+    for (const e of ordered) lastByVisitor.set(`${e.projectId}/${e.visitorId}`, e);
+    const vs = [...lastByVisitor.entries()].map(([k, e]) => ({ e, s: state.get(k) }));
+    const col = <T>(f: (x: { e: EnrichedEvent; s: ReturnType<typeof state.get> }) => T) => vs.map(f);
+    await sql`
+      update visitors set
+        last_seen_at = u.seen,
+        current_visit_id = u.visit,
+        current_source_key = u.skey,
+        ga_client_id = coalesce(u.ga, visitors.ga_client_id),
+        ym_client_id = coalesce(u.ym, visitors.ym_client_id),
+        ip = coalesce(u.ip, visitors.ip),
+        city_ru = coalesce(u.city_ru, visitors.city_ru), city_en = coalesce(u.city_en, visitors.city_en),
+        country_code = coalesce(u.cc, visitors.country_code),
+        country_ru = coalesce(u.country_ru, visitors.country_ru), country_en = coalesce(u.country_en, visitors.country_en),
+        browser = coalesce(u.browser, visitors.browser), device = coalesce(u.device, visitors.device), os = coalesce(u.os, visitors.os)
+      from unnest(
+        ${col((x) => x.e.projectId)}::uuid[], ${col((x) => x.e.visitorId)}::text[],
+        ${col((x) => x.e.receivedAt.toISOString())}::timestamptz[], ${col((x) => x.s?.current_visit_id)}::uuid[],
+        ${col((x) => x.s?.current_source_key)}::text[],
+        ${col((x) => x.e.gaClientId)}::text[], ${col((x) => x.e.ymClientId)}::text[], ${col((x) => x.e.ip)}::text[],
+        ${col((x) => x.e.geo.city?.ru ?? null)}::text[], ${col((x) => x.e.geo.city?.en ?? null)}::text[],
+        ${col((x) => x.e.geo.country?.code ?? null)}::text[],
+        ${col((x) => x.e.geo.country?.ru ?? null)}::text[], ${col((x) => x.e.geo.country?.en ?? null)}::text[],
+        ${col((x) => x.e.device.browser)}::text[], ${col((x) => x.e.device.device)}::text[], ${col((x) => x.e.device.os)}::text[]
+      ) as u(project_id, id, seen, visit, skey, ga, ym, ip, city_ru, city_en, cc, country_ru, country_en, browser, device, os)
+      where visitors.project_id = u.project_id and visitors.id = u.id`.execute(trx);
+
+    await sql`
+      insert into hits (project_id, received_at, client_at, visitor_id, visit_id, eid, type, url, referrer)
+      select * from unnest(
+        ${hits.map((h) => h.e.projectId)}::uuid[], ${hits.map((h) => h.e.receivedAt.toISOString())}::timestamptz[],
+        ${hits.map((h) => h.e.clientAt?.toISOString() ?? null)}::timestamptz[], ${hits.map((h) => h.e.visitorId)}::text[],
+        ${hits.map((h) => h.visitId)}::uuid[], ${hits.map((h) => h.e.eid)}::text[], ${hits.map((h) => h.e.type)}::text[],
+        ${hits.map((h) => h.e.url)}::text[], ${hits.map((h) => h.e.referrer)}::text[])`.execute(trx);
+
+    // "Last hit seen" in the cabinet: at most one write per project a minute.
+    const projectIds = [...new Set(todo.map((e) => e.projectId))];
+    await sql`
+      update projects set last_hit_at = now()
+      where id = any(${projectIds}::uuid[]) and (last_hit_at is null or last_hit_at < now() - interval '1 minute')`.execute(
+      trx,
+    );
+
+    if (afterWrite) await afterWrite(trx, ordered);
+  });
+}
