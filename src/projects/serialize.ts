@@ -12,6 +12,13 @@ export const projectJson = z.object({
   apiKey: z.string().nullable().describe('secret; null for viewers'),
   snippet: z.string().describe('the tag to paste into every page of the site'),
   lastHitAt: z.string().nullable(),
+  attributionModel: z.enum(['last_non_direct', 'first_click', 'last_click']),
+  duplicateWindowMinutes: z
+    .number()
+    .describe('a lead with the same contact within this many minutes is a duplicate'),
+  phoneRegion: z
+    .string()
+    .describe('ISO country whose numbering applies to phones written without a country code'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -36,6 +43,9 @@ export function toProjectJson(
     apiKey: ctx.role === 'viewer' ? null : ctx.sealer.open(p.api_key_enc),
     snippet: installSnippet(ctx.publicUrl, p.site_key),
     lastHitAt: p.last_hit_at?.toISOString() ?? null,
+    attributionModel: p.attribution_model,
+    duplicateWindowMinutes: p.duplicate_window_minutes,
+    phoneRegion: p.phone_region.trim(),
     createdAt: p.created_at.toISOString(),
     updatedAt: p.updated_at.toISOString(),
   };

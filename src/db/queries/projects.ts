@@ -10,6 +10,8 @@ export interface NewProject {
   siteKey: string;
   apiKeyHash: string;
   apiKeyEnc: string;
+  /** lead settings columns, when given at creation */
+  settings?: Pick<ProjectUpdate, 'attribution_model' | 'duplicate_window_minutes' | 'phone_region'>;
 }
 
 export function insertProject(db: Db, p: NewProject): Promise<Project> {
@@ -24,6 +26,7 @@ export function insertProject(db: Db, p: NewProject): Promise<Project> {
       site_key: p.siteKey,
       api_key_hash: p.apiKeyHash,
       api_key_enc: p.apiKeyEnc,
+      ...p.settings,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

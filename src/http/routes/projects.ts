@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { currencyField, textField, timezoneField, uuidParam } from '../../accounts/fields.js';
 import {
@@ -8,13 +9,37 @@ import {
   softDeleteProject,
   updateProject,
 } from '../../db/queries/projects.js';
-import type { Project } from '../../db/schema.js';
+import type { AttributionModel, Project } from '../../db/schema.js';
 import { domainsField } from '../../projects/domains.js';
 import { newApiKey, newSiteKey } from '../../projects/keys.js';
 import { projectJson, toProjectJson } from '../../projects/serialize.js';
 import { type Principal, requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
+
+const leadSettings = {
+  attributionModel: z.enum(['last_non_direct', 'first_click', 'last_click']).optional(),
+  duplicateWindowMinutes: z.number().int().min(0).max(43_200).optional(),
+  phoneRegion: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((r) => isSupportedCountry(r), 'must be an ISO country code such as RU')
+    .optional(),
+};
+
+/** API names → columns for the lead settings present in a body. */
+function leadSettingColumns(b: {
+  attributionModel?: AttributionModel;
+  duplicateWindowMinutes?: number;
+  phoneRegion?: string;
+}) {
+  return {
+    ...(b.attributionModel !== undefined && { attribution_model: b.attributionModel }),
+    ...(b.duplicateWindowMinutes !== undefined && { duplicate_window_minutes: b.duplicateWindowMinutes }),
+    ...(b.phoneRegion !== undefined && { phone_region: b.phoneRegion }),
+  };
+}
 
 const projectName = textField(200).min(1, 'must not be empty');
 
@@ -57,6 +82,7 @@ export const projectRoutes =
             domains: domainsField,
             timezone: timezoneField.optional(),
             currency: currencyField.optional(),
+            ...leadSettings,
           }),
           response: { 201: projectJson },
         },
@@ -73,6 +99,7 @@ export const projectRoutes =
           siteKey: newSiteKey(),
           apiKeyHash: apiKey.hash,
           apiKeyEnc: apiKey.sealed,
+          settings: leadSettingColumns(req.body),
         });
         return reply.status(201).send(json(project, who));
       },
@@ -106,6 +133,7 @@ export const projectRoutes =
             domains: domainsField.optional(),
             timezone: timezoneField.optional(),
             currency: currencyField.optional(),
+            ...leadSettings,
           }),
           response: { 200: projectJson },
         },
@@ -114,7 +142,11 @@ export const projectRoutes =
         const who = requireUser(req);
         await ownProject(who, req.params.id);
         requireRole(req, 'admin');
-        const updated = await updateProject(ctx.db, who.account.id, req.params.id, req.body);
+        const { attributionModel, duplicateWindowMinutes, phoneRegion, ...plain } = req.body;
+        const updated = await updateProject(ctx.db, who.account.id, req.params.id, {
+          ...plain,
+          ...leadSettingColumns({ attributionModel, duplicateWindowMinutes, phoneRegion }),
+        });
         if (!updated) throw notFound();
         return json(updated, who);
       },
