@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from './helpers/assert.js';
 import { ApiClient, type ErrorReply, type Reply, signUp } from './helpers/client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -171,18 +172,6 @@ const endpoints: Endpoint[] = [
     ],
   },
 ];
-
-function expectError(r: Reply<unknown>, status: number, code: string): ErrorReply {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  expect(r.headers.get('content-type') ?? '').toContain('application/json');
-  const body = r.body as ErrorReply;
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body;
-}
 
 function detailPaths(err: ErrorReply): string[] {
   const details = err.error.details as Array<{ path: string; message: string }>;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, type ErrorReply, type Reply, signUp } from './helpers/client.js';
+import { expectError } from './helpers/assert.js';
+import { ApiClient, signUp } from './helpers/client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 interface ProjectJson {
@@ -47,17 +48,6 @@ beforeAll(async () => {
   viewer = await join('viewer');
 });
 afterAll(() => server?.close());
-
-function expectError(r: Reply<unknown>, status: number, code: string): ErrorReply {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  const body = r.body as ErrorReply;
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body;
-}
 
 async function create(body: Record<string, unknown>, as: ApiClient = owner): Promise<ProjectJson> {
   const r = await as.post<ProjectJson>('/api/v1/projects', body);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, type ErrorReply, type Reply, signUp } from './helpers/client.js';
+import { expectError } from './helpers/assert.js';
+import { ApiClient, type ErrorReply, signUp } from './helpers/client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -69,18 +70,6 @@ beforeAll(async () => {
   b = await setUpTenant('АО «Северсталь-Сервис»', ['Каталог металлопроката', 'Сервис +7 800'], 'severstal');
 });
 afterAll(() => server?.close());
-
-function expectError(r: Reply<unknown>, status: number, code: string): ErrorReply {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  expect(r.headers.get('content-type') ?? '').toContain('application/json');
-  const body = r.body as ErrorReply;
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body;
-}
 
 /** Every row that belongs to the account, straight from the database. */
 async function rowsOf(t: Tenant) {

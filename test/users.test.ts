@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, type ErrorReply, type Reply, signUp } from './helpers/client.js';
+import { expectError } from './helpers/assert.js';
+import { ApiClient, signUp } from './helpers/client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 type Role = 'owner' | 'admin' | 'viewer';
@@ -46,17 +47,6 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(() => server?.close());
-
-function expectError(r: Reply<unknown>, status: number, code: string): ErrorReply {
-  expect(r.status, JSON.stringify(r.body)).toBe(status);
-  const body = r.body as ErrorReply;
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'details', 'message']);
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  expect(body.error.message.length).toBeGreaterThan(0);
-  return body;
-}
 
 const email = (who: string) => `${who}.${++seq}.${Date.now()}@example.ru`;
 const tokenOf = (url: string) => url.split('/invite/')[1] ?? '';
