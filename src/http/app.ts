@@ -2,6 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { Histogram } from 'prom-client';
 import { leadsFromEvents } from '../tracking/lead-events.js';
 import { createPipeline } from '../tracking/pipeline.js';
 import { SiteDirectory } from '../tracking/sites.js';
@@ -16,6 +17,7 @@ import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
 import { collectRoutes } from './routes/collect.js';
 import { healthRoutes } from './routes/health.js';
+import { leadImportRoutes } from './routes/lead-import.js';
 import { leadRoutes } from './routes/leads.js';
 import { projectRoutes } from './routes/projects.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -100,6 +102,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   await app.register(tokenRoutes(ctx), { prefix: '/api/v1' });
   await app.register(projectRoutes(ctx), { prefix: '/api/v1' });
   await app.register(leadRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(leadImportRoutes(ctx), { prefix: '/api/v1' });
   const writer = new EventWriter(ctx.db, ctx.logger.child({ component: 'collector' }), {
     afterWrite: leadsFromEvents,
   });

@@ -26,6 +26,8 @@ interface Options {
   maxBatch: number;
   maxBuffered: number;
   afterWrite?: AfterWrite;
+  /** called after each committed batch with its size (metrics) */
+  onBatch?: (size: number) => void;
 }
 
 /**
@@ -38,6 +40,8 @@ export class EventWriter {
   #queue: Pending[] = [];
   #flushing: Promise<void> | null = null;
   readonly #opts: Options;
+  /** committed batches and events since start, to see group commit at work */
+  readonly stats = { batches: 0, events: 0 };
 
   constructor(
     private readonly db: Db,
@@ -82,6 +86,9 @@ export class EventWriter {
         batch.map((p) => p.event),
         this.#opts.afterWrite,
       );
+      this.stats.batches++;
+      this.stats.events += batch.length;
+      this.#opts.onBatch?.(batch.length);
       for (const p of batch) p.resolve();
     } catch (err) {
       if (batch.length === 1) {
