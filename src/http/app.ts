@@ -2,11 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { Histogram } from 'prom-client';
-import { leadsFromEvents } from '../tracking/lead-events.js';
-import { createPipeline } from '../tracking/pipeline.js';
-import { SiteDirectory } from '../tracking/sites.js';
-import { EventWriter } from '../tracking/writer.js';
+import { createCollector } from '../tracking/collector.js';
 import { installAuth } from './auth.js';
 import { installCabinet } from './cabinet.js';
 import type { AppContext } from './context.js';
@@ -103,11 +99,9 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   await app.register(projectRoutes(ctx), { prefix: '/api/v1' });
   await app.register(leadRoutes(ctx), { prefix: '/api/v1' });
   await app.register(leadImportRoutes(ctx), { prefix: '/api/v1' });
-  const writer = new EventWriter(ctx.db, ctx.logger.child({ component: 'collector' }), {
-    afterWrite: leadsFromEvents,
-  });
-  const pipeline = createPipeline({ sites: new SiteDirectory(ctx.db), geo: ctx.geo, registry });
-  await app.register(collectRoutes({ pipeline, writer }));
+  await app.register(
+    collectRoutes(createCollector({ db: ctx.db, logger: ctx.logger, geo: ctx.geo, registry })),
+  );
   await app.register(trackerScriptRoutes());
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

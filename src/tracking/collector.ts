@@ -1,0 +1,28 @@
+import { Histogram, type Registry } from 'prom-client';
+import type { Db } from '../db/connection.js';
+import type { Logger } from '../logger.js';
+import type { GeoLookup } from './geo.js';
+import { leadsFromEvents } from './lead-events.js';
+import { createPipeline } from './pipeline.js';
+import { SiteDirectory } from './sites.js';
+import { EventWriter } from './writer.js';
+
+/** The collector's parts for one process: the pipeline and the group-commit writer, with metrics. */
+export function createCollector(deps: { db: Db; logger: Logger; geo: GeoLookup; registry: Registry }) {
+  const batchSize = new Histogram({
+    name: 'leadtrail_collect_batch_events',
+    help: 'Events written per collector transaction (group commit)',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
+    registers: [deps.registry],
+  });
+  const writer = new EventWriter(deps.db, deps.logger.child({ component: 'collector' }), {
+    afterWrite: leadsFromEvents,
+    onBatch: (n) => batchSize.observe(n),
+  });
+  const pipeline = createPipeline({
+    sites: new SiteDirectory(deps.db),
+    geo: deps.geo,
+    registry: deps.registry,
+  });
+  return { pipeline, writer };
+}
