@@ -224,3 +224,55 @@ describe('POST /collect', () => {
     });
   });
 });
+
+describe('the visitor address', () => {
+  const SPB = '95.55.100.1'; // GeoLite2: Санкт-Петербург, Россия
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
+    const cid = randomId(18);
+    await collect(
+      server.url,
+      { site: siteKey, cid, url: `${site}/` },
+      { headers: { 'x-forwarded-for': SPB } },
+    );
+    const visit = await server.db
+      .selectFrom('visits')
+      .selectAll()
+      .where('visitor_id', '=', cid)
+      .executeTakeFirstOrThrow();
+    expect(visit.ip).toBe('127.0.0.1');
+    expect(visit.city_ru).toBeNull();
+  });
+
+  it('takes the client address from a trusted proxy and finds its city in Russian and English', async () => {
+    const proxied = await startTestServer({ TRUST_PROXY: 'true' });
+    try {
+      const { client } = await signUp(proxied.url);
+      const p = await client.post<{ siteKey: string }>('/api/v1/projects', {
+        name: 'СПб',
+        domains: ['divan-shop.ru'],
+      });
+      const cid = randomId(18);
+      const r = await collect(
+        proxied.url,
+        { site: p.body.siteKey, cid, url: `${site}/` },
+        { headers: { 'x-forwarded-for': `${SPB}, 10.0.0.1` } },
+      );
+      expect(r.status).toBe(204);
+      const v = await proxied.db
+        .selectFrom('visits')
+        .selectAll()
+        .where('visitor_id', '=', cid)
+        .executeTakeFirstOrThrow();
+      expect(v).toMatchObject({
+        ip: SPB,
+        city_ru: 'Санкт-Петербург',
+        city_en: 'St Petersburg',
+        country_code: 'RU',
+        country_ru: 'Россия',
+      });
+    } finally {
+      await proxied.close();
+    }
+  });
+});

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 
-const ensured = new Set<string>();
+/** Partitions known to exist, per database (a process may talk to several, e.g. in tests). */
+const ensured = new WeakMap<Db, Set<string>>();
 
 function monthStart(d: Date, offset = 0): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
@@ -18,7 +19,9 @@ export function partitionName(d: Date): string {
  */
 export async function ensureHitsPartition(db: Db, at: Date): Promise<void> {
   const name = partitionName(at);
-  if (ensured.has(name)) return;
+  const known = ensured.get(db) ?? new Set<string>();
+  ensured.set(db, known);
+  if (known.has(name)) return;
   const from = monthStart(at).toISOString();
   const to = monthStart(at, 1).toISOString();
   try {
@@ -29,7 +32,7 @@ export async function ensureHitsPartition(db: Db, at: Date): Promise<void> {
     // 42P07: created by another process between our check and create.
     if ((err as { code?: string }).code !== '42P07') throw err;
   }
-  ensured.add(name);
+  known.add(name);
 }
 
 /** Partitions for this month and the next, so the first hits of a month never wait on DDL. */
