@@ -52,6 +52,34 @@ export const messages = {
     en: "The page is not on one of the project's domains",
   },
   collector_busy: { ru: 'Сборщик перегружен, повторите позже', en: 'The collector is busy, retry later' },
+  csv_media_type: {
+    ru: 'Отправьте CSV-файл с Content-Type: text/csv',
+    en: 'Send the CSV file with Content-Type: text/csv',
+  },
+  csv_empty: {
+    ru: 'Файл пуст: нужна строка заголовков и хотя бы одна строка с лидом',
+    en: 'The file is empty: it needs a header line and at least one lead row',
+  },
+  csv_not_utf8: {
+    ru: 'Файл не в кодировке UTF-8. В Excel сохраните его как «CSV UTF-8»',
+    en: 'The file is not UTF-8. In Excel, save it as "CSV UTF-8"',
+  },
+  csv_malformed: {
+    ru: 'Файл не читается как CSV: {reason}',
+    en: 'The file cannot be read as CSV: {reason}',
+  },
+  csv_no_contact_column: {
+    ru: 'В строке заголовков нет столбца с e-mail, телефоном или именем (email, phone, name, почта, телефон, имя…)',
+    en: 'The header line has no e-mail, phone or name column (email, phone, name, почта, телефон, имя…)',
+  },
+  csv_duplicate_column: {
+    ru: 'Столбец «{column}» повторяет уже найденный столбец: оставьте один',
+    en: 'Column "{column}" repeats a column already found: keep one',
+  },
+  csv_invalid: {
+    ru: 'Ошибок в файле: {count}. Ничего не импортировано — исправьте строки из списка и загрузите файл снова',
+    en: 'Errors in the file: {count}. Nothing was imported — fix the rows listed and upload it again',
+  },
   internal: { ru: 'Внутренняя ошибка сервера', en: 'Internal server error' },
 } satisfies Record<string, Record<Language, string>>;
 

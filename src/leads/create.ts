@@ -9,8 +9,14 @@ import {
   setLeadAttribution,
   unattributedLeads,
 } from '../db/queries/leads.js';
-import { findVisitor, findVisitorByContact, rememberContacts, visitsUntil } from '../db/queries/visitors.js';
-import type { AttributionModel, Language, Lead, LeadType, Visitor } from '../db/schema.js';
+import {
+  findVisitor,
+  findVisitorByContact,
+  listVisits,
+  rememberContacts,
+  visitsUntil,
+} from '../db/queries/visitors.js';
+import type { AttributionModel, Language, Lead, LeadType, Visit, Visitor } from '../db/schema.js';
 import { attributionParams, unattributedParams } from './attribution.js';
 import { normaliseEmail, normaliseName, normalisePhone } from './contact.js';
 
@@ -56,16 +62,17 @@ export async function createLead(
   const email = normaliseEmail(input.email);
   const phone = normalisePhone(input.phone, project.phoneRegion as CountryCode);
   const contacts = { email, phone };
-  let visitor: Visitor | undefined;
-  if (input.visitorId) visitor = await findVisitor(db, project.id, input.visitorId);
-  visitor ??= await findVisitorByContact(db, project.id, contacts);
+  // The visitor the lead was sent with wins over one known by contact (another device, say).
   // A visitor id whose hits have not arrived yet is kept: its first hit attributes the lead.
+  const visitor: Visitor | undefined = input.visitorId
+    ? await findVisitor(db, project.id, input.visitorId)
+    : await findVisitorByContact(db, project.id, contacts);
   const visitorId = visitor?.id ?? input.visitorId ?? null;
 
   const params = visitor
     ? attributionParams({
         visitor,
-        visits: await visitsUntil(db, project.id, visitor.id, input.occurredAt),
+        visits: await leadVisits(db, project.id, visitor.id, input.occurredAt, Boolean(input.visitorId)),
         model: project.attributionModel,
         occurredAt: input.occurredAt,
         page: input.page ?? null,
@@ -120,6 +127,23 @@ function findExisting(db: Db, projectId: string, input: NewLead): Promise<Lead |
 }
 
 /**
+ * The visits a lead's attribution reads: those started by the lead's time. A lead sent with the
+ * visitor's own id came from a visit, so when its hits were late (no visit started by then) the
+ * visitor's first visit is the one it came from. A visitor found by contact gets no such credit.
+ */
+async function leadVisits(
+  db: Db,
+  projectId: string,
+  visitorId: string,
+  occurredAt: Date,
+  sentWithVisitorId: boolean,
+): Promise<Visit[]> {
+  const visits = await visitsUntil(db, projectId, visitorId, occurredAt);
+  if (visits.length > 0 || !sentWithVisitorId) return visits;
+  return (await listVisits(db, projectId, visitorId)).slice(0, 1);
+}
+
+/**
  * Attributes the leads waiting for this visitor (by visitor id, or unclaimed ones with the same
  * contact) and emits `lead.attributed` for each. Returns how many were attributed.
  */
@@ -136,7 +160,7 @@ export async function attributeWaitingLeads(
   for (const lead of waiting) {
     const params = attributionParams({
       visitor,
-      visits: await visitsUntil(db, project.id, visitorId, lead.occurred_at),
+      visits: await leadVisits(db, project.id, visitorId, lead.occurred_at, lead.visitor_id === visitorId),
       model: project.attributionModel,
       occurredAt: lead.occurred_at,
       page: lead.page,
@@ -145,6 +169,14 @@ export async function attributeWaitingLeads(
     });
     await setLeadAttribution(db, lead.id, visitorId, params);
     await addLeadEvent(db, project.id, lead.id, 'lead.attributed');
+    // Now known to be this visitor's: later leads with these contacts find them.
+    await rememberContacts(
+      db,
+      project.id,
+      visitorId,
+      { email: lead.email, phone: lead.phone },
+      lead.occurred_at,
+    );
   }
   return waiting.length;
 }
