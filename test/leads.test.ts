@@ -930,3 +930,24 @@ describe('POST /api/v1/projects/:id/leads/import (CSV)', () => {
     expectError(r, 415, 'unsupported_media_type');
   });
 });
+
+describe('X-Api-Key calls from a browser', () => {
+  it('are not refused as cross-site when a session cookie comes along', async () => {
+    const { client } = await signUp(server.url);
+    const p = await client.post<{ apiKey: string }>('/api/v1/projects', {
+      name: 'Браузер',
+      domains: ['browser.ru'],
+    });
+    const r = await fetch(`${server.url}/api/v1/leads`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': p.body.apiKey,
+        cookie: client.cookie ?? '',
+        origin: 'https://browser.ru',
+      },
+      body: JSON.stringify({ type: 'chat', contact: { name: 'Чат-бот' } }),
+    });
+    expect(r.status).toBe(201);
+  });
+});

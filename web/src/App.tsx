@@ -6,6 +6,8 @@ import { MeContext } from './components/MeContext';
 import { ErrorState, Loading } from './components/PageState';
 import { I18nProvider } from './i18n';
 import { InvitePage } from './pages/InvitePage';
+import { LeadPage } from './pages/LeadPage';
+import { LeadsPage } from './pages/LeadsPage';
 import { LoginPage } from './pages/LoginPage';
 import { NewProjectPage } from './pages/NewProjectPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -32,6 +34,8 @@ const privateRoutes: Route[] = [
   { pattern: '/', page: ProjectsPage },
   { pattern: '/projects/new', page: NewProjectPage },
   { pattern: '/projects/:id', page: ProjectPage },
+  { pattern: '/projects/:id/leads', page: LeadsPage },
+  { pattern: '/leads/:id', page: LeadPage },
   { pattern: '/users', page: UsersPage },
   { pattern: '/settings', page: SettingsPage },
 ];

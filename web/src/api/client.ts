@@ -1,12 +1,16 @@
 import type {
   Account,
   ApiToken,
+  AttributionModel,
   CreatedApiToken,
   CreatedInvitation,
   Invitation,
   InviteInfo,
   Items,
   Lang,
+  Lead,
+  LeadPage,
+  LeadType,
   Me,
   Member,
   Project,
@@ -91,6 +95,27 @@ export interface ProjectInput {
   currency?: string;
 }
 
+export interface ProjectPatch extends Partial<ProjectInput> {
+  attributionModel?: AttributionModel;
+  duplicateWindowMinutes?: number;
+  phoneRegion?: string;
+}
+
+/** Filters of the leads list; `from`/`to` are ISO date-times with an offset, `to` exclusive. */
+export interface LeadFilter {
+  type?: LeadType;
+  from?: string;
+  to?: string;
+  source?: string;
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
 export interface MePatch {
   name?: string;
   language?: Lang;
@@ -126,9 +151,13 @@ export const api = {
   projects: () => request<Items<Project>>('GET', '/projects'),
   project: (id: string) => request<Project>('GET', `/projects/${enc(id)}`),
   createProject: (input: ProjectInput) => request<Project>('POST', '/projects', input),
-  updateProject: (id: string, patch: Partial<ProjectInput>) =>
+  updateProject: (id: string, patch: ProjectPatch) =>
     request<Project>('PATCH', `/projects/${enc(id)}`, patch),
   deleteProject: (id: string) => request<void>('DELETE', `/projects/${enc(id)}`),
   rotateSiteKey: (id: string) => request<Project>('POST', `/projects/${enc(id)}/site-key/rotate`),
   rotateApiKey: (id: string) => request<Project>('POST', `/projects/${enc(id)}/api-key/rotate`),
+
+  leads: (projectId: string, filter: LeadFilter, cursor?: string, limit = 50) =>
+    request<LeadPage>('GET', `/projects/${enc(projectId)}/leads${query({ ...filter, cursor, limit })}`),
+  lead: (id: string) => request<Lead>('GET', `/leads/${enc(id)}`),
 };

@@ -1,5 +1,5 @@
-import { QueryCache, QueryClient, useQuery } from '@tanstack/react-query';
-import { api, isApiError } from './client';
+import { keepPreviousData, QueryCache, QueryClient, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api, isApiError, type LeadFilter } from './client';
 import type { Me } from './types';
 
 export const keys = {
@@ -9,6 +9,8 @@ export const keys = {
   users: ['users'] as const,
   invitations: ['invitations'] as const,
   tokens: ['tokens'] as const,
+  leads: (projectId: string, filter: LeadFilter) => ['leads', projectId, filter] as const,
+  lead: (id: string) => ['lead', id] as const,
 };
 
 export function createQueryClient(onUnauthorized: () => void): QueryClient {
@@ -40,6 +42,7 @@ export const useProject = (id: string) =>
   useQuery({
     queryKey: keys.project(id),
     queryFn: () => api.project(id),
+    enabled: id !== '',
     refetchInterval: (q) => (q.state.data && !q.state.data.lastHitAt ? 15_000 : false),
   });
 
@@ -49,3 +52,15 @@ export const useInvitations = (enabled: boolean) =>
   useQuery({ queryKey: keys.invitations, queryFn: api.invitations, enabled });
 
 export const useTokens = () => useQuery({ queryKey: keys.tokens, queryFn: api.tokens });
+
+/** A project's leads, newest first, page by page (`fetchNextPage` follows `nextCursor`). */
+export const useLeads = (projectId: string, filter: LeadFilter) =>
+  useInfiniteQuery({
+    queryKey: keys.leads(projectId, filter),
+    queryFn: ({ pageParam }) => api.leads(projectId, filter, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+
+export const useLead = (id: string) => useQuery({ queryKey: keys.lead(id), queryFn: () => api.lead(id) });

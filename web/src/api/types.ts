@@ -72,8 +72,83 @@ export interface Project {
   apiKey: string | null;
   snippet: string;
   lastHitAt: string | null;
+  attributionModel: AttributionModel;
+  /** A lead with the same contact within this many minutes is a duplicate. */
+  duplicateWindowMinutes: number;
+  /** ISO country whose numbering applies to phones written without a country code. */
+  phoneRegion: string;
   createdAt: string;
   updatedAt: string;
+}
+
+export type AttributionModel = 'last_non_direct' | 'first_click' | 'last_click';
+
+export type LeadType = 'form' | 'phone' | 'chat' | 'email' | 'offline';
+
+/** The 18 lead parameters, in the order the cabinet shows them. */
+export type ParamKey =
+  | 'sent_at'
+  | 'source'
+  | 'medium'
+  | 'campaign'
+  | 'content'
+  | 'term'
+  | 'social_network'
+  | 'path'
+  | 'city'
+  | 'ip'
+  | 'ga_client_id'
+  | 'ym_client_id'
+  | 'at_client_id'
+  | 'page'
+  | 'browser'
+  | 'country'
+  | 'device'
+  | 'mailbox';
+export type LeadParams = Record<ParamKey, string | null>;
+
+export interface Visit {
+  startedAt: string;
+  lastHitAt: string;
+  hits: number;
+  source: string;
+  medium: string;
+  campaign: string | null;
+  content: string | null;
+  term: string | null;
+  socialNetwork: string | null;
+  landingUrl: string;
+  referrer: string | null;
+  city: string | null;
+  country: string | null;
+  device: string | null;
+  browser: string | null;
+}
+
+export interface Lead {
+  id: string;
+  projectId: string;
+  type: LeadType;
+  channel: string;
+  externalId: string | null;
+  contact: { email: string | null; phone: string | null; name: string | null };
+  subject: string | null;
+  message: string | null;
+  page: string | null;
+  visitorId: string | null;
+  occurredAt: string;
+  createdAt: string;
+  attributedAt: string | null;
+  isDuplicate: boolean;
+  duplicateOf: string | null;
+  params: LeadParams;
+  /** Only on `GET /leads/:id`: the visitor's visits, oldest first. */
+  visits?: Visit[];
+}
+
+export interface LeadPage {
+  items: Lead[];
+  nextCursor: string | null;
 }
 
 export interface Items<T> {

@@ -25,7 +25,11 @@ export function Layout({ children }: { children: ReactNode }) {
   const [leaving, setLeaving] = useState(false);
 
   const nav = [
-    { to: '/', label: t('nav.projects'), active: path === '/' || path.startsWith('/projects') },
+    {
+      to: '/',
+      label: t('nav.projects'),
+      active: path === '/' || path.startsWith('/projects') || path.startsWith('/leads'),
+    },
     { to: '/users', label: t('nav.users'), active: path.startsWith('/users') },
     { to: '/settings', label: t('nav.settings'), active: path.startsWith('/settings') },
   ];

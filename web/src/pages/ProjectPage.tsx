@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, isApiError } from '../api/client';
 import { keys, useProject } from '../api/queries';
-import type { Project } from '../api/types';
+import type { AttributionModel, Project } from '../api/types';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { CopyButton } from '../components/CopyButton';
 import { Field, hintId } from '../components/Field';
@@ -13,7 +13,8 @@ import { ErrorState, Loading } from '../components/PageState';
 import { CurrencySelect, TimezoneSelect } from '../components/Selects';
 import { useI18n } from '../i18n';
 import { currencyLabel, timezoneLabel, useFormat } from '../lib/format';
-import { parseDomains } from '../lib/options';
+import { ATTRIBUTION_MODELS, minutesLabel, PHONE_REGIONS, regionLabel } from '../lib/leads';
+import { parseDomains, withCurrent } from '../lib/options';
 import { Link, navigate, type Params } from '../router';
 
 /** Keeps the page and the list in step after any change the server answered with the new project. */
@@ -28,6 +29,18 @@ function useProjectSaved() {
 function mask(secret: string): string {
   if (secret.length <= 12) return '•'.repeat(secret.length);
   return `${secret.slice(0, 7)}${'•'.repeat(16)}${secret.slice(-4)}`;
+}
+
+/** A copy-paste `curl` that sends an offline lead with the project's API key. */
+function apiExample(apiKey: string): string {
+  return [
+    `curl -X POST ${window.location.origin}/api/v1/leads \\`,
+    `  -H 'X-Api-Key: ${apiKey}' \\`,
+    `  -H 'content-type: application/json' \\`,
+    `  -d '{"type":"offline",`,
+    `       "contact":{"phone":"+79123456789","name":"Иван"},`,
+    `       "externalId":"crm-1"}'`,
+  ].join('\n');
 }
 
 function InstallCard({ project }: { project: Project }) {
@@ -132,6 +145,16 @@ function KeysCard({ project }: { project: Project }) {
               {revealed ? project.apiKey : mask(project.apiKey)}
             </code>
             <p className="muted small">{t('project.apiKeyHint')}</p>
+            <div className="api-example">
+              <div className="key-head">
+                <h3>{t('project.apiExampleTitle')}</h3>
+                <CopyButton text={apiExample(project.apiKey)} />
+              </div>
+              <p className="muted small">{t('project.apiExampleText')}</p>
+              <pre className="snippet" data-testid="api-example">
+                {apiExample(revealed ? project.apiKey : mask(project.apiKey))}
+              </pre>
+            </div>
           </>
         ) : (
           <p className="muted small">{t('project.apiKeyHidden')}</p>
@@ -151,6 +174,10 @@ function SettingsCard({ project, accountTimezone }: { project: Project; accountT
   const [domains, setDomains] = useState('');
   const [timezone, setTimezone] = useState(project.timezone);
   const [currency, setCurrency] = useState(project.currency);
+  const [attributionModel, setAttributionModel] = useState(project.attributionModel);
+  const [windowMinutes, setWindowMinutes] = useState(String(project.duplicateWindowMinutes));
+  const [phoneRegion, setPhoneRegion] = useState(project.phoneRegion);
+  const [windowError, setWindowError] = useState(false);
   const update = useMutation({
     mutationFn: (patch: Parameters<typeof api.updateProject>[1]) => api.updateProject(project.id, patch),
     onSuccess: (p) => {
@@ -164,13 +191,30 @@ function SettingsCard({ project, accountTimezone }: { project: Project; accountT
     setDomains(project.domains.join('\n'));
     setTimezone(project.timezone);
     setCurrency(project.currency);
+    setAttributionModel(project.attributionModel);
+    setWindowMinutes(String(project.duplicateWindowMinutes));
+    setPhoneRegion(project.phoneRegion);
+    setWindowError(false);
     update.reset();
     setEditing(true);
   };
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    update.mutate({ name: name.trim(), domains: parseDomains(domains), timezone, currency });
+    const minutes = Number(windowMinutes.trim());
+    const badWindow =
+      windowMinutes.trim() === '' || !Number.isInteger(minutes) || minutes < 0 || minutes > 43_200;
+    setWindowError(badWindow);
+    if (badWindow) return;
+    update.mutate({
+      name: name.trim(),
+      domains: parseDomains(domains),
+      timezone,
+      currency,
+      attributionModel,
+      duplicateWindowMinutes: minutes,
+      phoneRegion,
+    });
   };
 
   return (
@@ -192,6 +236,9 @@ function SettingsCard({ project, accountTimezone }: { project: Project; accountT
               domains: t('project.domains'),
               timezone: t('field.timezone'),
               currency: t('field.currency'),
+              attributionModel: t('project.attributionModel'),
+              duplicateWindowMinutes: t('project.duplicateWindow'),
+              phoneRegion: t('project.phoneRegion'),
             }}
           />
           <Field id="edit-name" label={t('project.name')}>
@@ -220,6 +267,65 @@ function SettingsCard({ project, accountTimezone }: { project: Project; accountT
               value={currency}
               onChange={(e) => setCurrency(e.target.value)}
             />
+          </Field>
+          <h3 className="card-subhead">{t('project.leadSettings')}</h3>
+          <Field
+            id="edit-attribution"
+            label={t('project.attributionModel')}
+            hint={t('project.attributionHint')}
+          >
+            <select
+              id="edit-attribution"
+              value={attributionModel}
+              onChange={(e) => setAttributionModel(e.target.value as AttributionModel)}
+              aria-describedby={hintId('edit-attribution')}
+            >
+              {ATTRIBUTION_MODELS.map((m) => (
+                <option key={m} value={m}>
+                  {t(`attribution.${m}`)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field
+            id="edit-window"
+            label={t('project.duplicateWindow')}
+            hint={windowError ? undefined : t('project.duplicateWindowHint')}
+          >
+            <input
+              id="edit-window"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={43_200}
+              step={1}
+              value={windowMinutes}
+              onChange={(e) => {
+                setWindowMinutes(e.target.value);
+                setWindowError(false);
+              }}
+              aria-invalid={windowError || undefined}
+              aria-describedby={windowError ? 'edit-window-error' : hintId('edit-window')}
+            />
+            {windowError && (
+              <p className="field-error" id="edit-window-error" role="alert">
+                {t('project.duplicateWindowInvalid')}
+              </p>
+            )}
+          </Field>
+          <Field id="edit-phone-region" label={t('project.phoneRegion')} hint={t('project.phoneRegionHint')}>
+            <select
+              id="edit-phone-region"
+              value={phoneRegion}
+              onChange={(e) => setPhoneRegion(e.target.value)}
+              aria-describedby={hintId('edit-phone-region')}
+            >
+              {withCurrent(PHONE_REGIONS, phoneRegion).map((r) => (
+                <option key={r} value={r}>
+                  {regionLabel(r, lang)}
+                </option>
+              ))}
+            </select>
           </Field>
           <div className="form-actions">
             <button type="submit" className="btn btn-primary" disabled={update.isPending}>
@@ -252,6 +358,14 @@ function SettingsCard({ project, accountTimezone }: { project: Project; accountT
           <dd>{currencyLabel(project.currency, lang)}</dd>
           <dt>{t('project.created')}</dt>
           <dd>{fmt.dateTime(project.createdAt)}</dd>
+          <dt className="props-group">{t('project.leadSettings')}</dt>
+          <dd className="props-group" aria-hidden="true" />
+          <dt>{t('project.attributionModel')}</dt>
+          <dd data-testid="attribution-model">{t(`attribution.${project.attributionModel}`)}</dd>
+          <dt>{t('project.duplicateWindowView')}</dt>
+          <dd data-testid="duplicate-window">{minutesLabel(project.duplicateWindowMinutes, lang)}</dd>
+          <dt>{t('project.phoneRegion')}</dt>
+          <dd data-testid="phone-region">{regionLabel(project.phoneRegion, lang)}</dd>
         </dl>
       )}
     </section>
@@ -311,7 +425,15 @@ export function ProjectPage({ params }: { params: Params }) {
       <Link to="/" className="back-link">
         {t('project.back')}
       </Link>
-      <PageHeader title={project.name} lead={project.domains.join(', ') || undefined} />
+      <PageHeader
+        title={project.name}
+        lead={project.domains.join(', ') || undefined}
+        actions={
+          <Link to={`/projects/${project.id}/leads`} className="btn btn-primary" data-testid="leads-link">
+            {t('project.leads')}
+          </Link>
+        }
+      />
       <div className="grid-main">
         <div className="stack">
           <InstallCard project={project} />

@@ -48,6 +48,9 @@ export function ProjectsPage() {
               <th scope="col" className="hide-sm">
                 {t('projects.colCreated')}
               </th>
+              <th scope="col" className="col-actions">
+                <span className="visually-hidden">{t('project.leads')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -79,6 +82,15 @@ export function ProjectsPage() {
                   )}
                 </td>
                 <td className="nowrap hide-sm">{fmt.date(p.createdAt)}</td>
+                <td className="col-actions">
+                  <Link
+                    to={`/projects/${p.id}/leads`}
+                    className="btn btn-secondary btn-sm"
+                    data-testid="project-leads-link"
+                  >
+                    {t('project.leads')}
+                  </Link>
+                </td>
               </tr>
             ))}
           </tbody>
