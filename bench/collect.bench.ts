@@ -1,0 +1,833 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { createLogger } from '../src/logger.js';
+import { startService } from '../src/service.js';
+import { startBareServer } from './baseline.js';
+
+/**
+ * `POST /collect` under load, against a bare node:http server answering 204 in the same run.
+ *
+ * - The service (role 'api') and the bare server each run in their own node process, as in
+ *   production; autocannon runs in this one. PostgreSQL is the embedded one, started here in a
+ *   temp dir (fsync and synchronous_commit as shipped), so this process can count rows after.
+ * - Every request is a distinct, realistic page view: unique eid, ~2,000 visitors, a small site
+ *   map with UTM-tagged landings (yandex/cpc, google/cpc, vk/social, Cyrillic campaign/term),
+ *   internal navigations, search referrers and direct visits, `ga`/`ym` on some; sent the way the
+ *   tracker sends it (text/plain JSON, page origin, desktop Chrome) through a proxy that sets
+ *   X-Forwarded-For (TRUST_PROXY=true), so the GeoIP lookup does real work.
+ * - Phase 1: throughput, bare vs /collect, same connections and duration.
+ *   Phase 2: latency with autocannon's overallRate at half the /collect rate measured in phase 1,
+ *   plus, for reference, an open-loop evenly paced run at the same rate (autocannon's overallRate
+ *   is a per-connection, per-second quota: all connections burst at the top of each second).
+ * - Durability: every eid answered 2xx must be in `hits`; every row in `hits` must be an eid that
+ *   was answered 2xx or was still in flight when the load stopped (no answer: a tracker resends it).
+ *
+ * BENCH_SECONDS (default 10) sets each phase's duration, BENCH_CONNECTIONS (default 50) the
+ * connections.
+ */
+
+// ---------------------------------------------------------------- child processes
+
+function childReady(url: string, stop: () => Promise<void>): void {
+  process.on('message', async (m) => {
+    if (m !== 'stop') return;
+    await stop();
+    process.send?.('stopped', () => process.exit(0));
+  });
+  process.send?.({ url });
+}
+
+async function runBareChild(): Promise<void> {
+  const bare = await startBareServer();
+  childReady(bare.url, bare.close);
+}
+
+async function runServiceChild(): Promise<void> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: process.env.BENCH_DATA_DIR,
+    DATABASE_URL: process.env.BENCH_DATABASE_URL,
+    LOG_LEVEL: 'error',
+    TRUST_PROXY: 'true',
+    SECRET_KEY: 'bench-secret-key-bench-secret-key-0123',
+  });
+  const service = await startService(config, createLogger(config), 'api');
+  childReady(service.url ?? '', service.stop);
+}
+
+interface Child {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+function startChild(kind: 'bare' | 'service', env: Record<string, string> = {}): Promise<Child> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcess = fork(process.argv[1] ?? '', [], {
+      env: { ...process.env, ...env, BENCH_CHILD: kind },
+      stdio: 'inherit',
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`${kind} process exited (${code}) before it was ready`)));
+    child.once('message', (m) => {
+      child.removeAllListeners('exit');
+      resolve({
+        url: (m as { url: string }).url,
+        pid: child.pid ?? 0,
+        stop: () =>
+          new Promise<void>((done) => {
+            child.once('exit', () => done());
+            child.send('stop');
+          }),
+      });
+    });
+  });
+}
+
+// ---------------------------------------------------------------- realistic page views
+
+const CHROME_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const SITE = 'https://shop.ru';
+const enc = encodeURIComponent;
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
+const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+
+const PAGES = [
+  '/',
+  '/catalog/divany',
+  '/catalog/divany/uglovye',
+  '/catalog/divany/pryamye',
+  '/catalog/krovati',
+  '/catalog/shkafy-kupe',
+  '/product/divan-milan-2041',
+  '/product/divan-oslo-1187',
+  '/product/krovat-lira-560',
+  '/product/shkaf-kupe-nord-77',
+  '/cart',
+  '/checkout',
+  '/contacts',
+  '/dostavka-i-oplata',
+  '/akcii',
+  '/blog/kak-vybrat-divan',
+  `/search?q=${enc('угловой диван')}`,
+] as const;
+const LANDINGS = [
+  '/',
+  '/catalog/divany',
+  '/catalog/divany/uglovye',
+  '/catalog/krovati',
+  '/product/divan-milan-2041',
+  '/akcii',
+];
+
+function utmLanding(): { url: string; ref: string } {
+  const page = SITE + pick(LANDINGS);
+  const r = Math.random();
+  if (r < 0.45) {
+    const campaign = pick(['диваны_москва_поиск', 'кровати_спб_рся', 'распродажа_март']);
+    const term = pick(['купить угловой диван', 'диван недорого', 'кровать с подъёмным механизмом']);
+    return {
+      url: `${page}?utm_source=yandex&utm_medium=cpc&utm_campaign=${enc(campaign)}&utm_content=${digits(11)}&utm_term=${enc(term)}&yclid=${digits(19)}`,
+      ref: 'https://yandex.ru/',
+    };
+  }
+  if (r < 0.75) {
+    const campaign = pick(['распродажа_кроватей', 'диваны_бренд', 'шкафы_купе_ремаркетинг']);
+    const term = pick(['кровать двуспальная', 'шкаф купе на заказ', 'диван оттоманка']);
+    return {
+      url: `${page}?utm_source=google&utm_medium=cpc&utm_campaign=${enc(campaign)}&utm_term=${enc(term)}&gclid=${randomBytes(30).toString('base64url')}`,
+      ref: 'https://www.google.com/',
+    };
+  }
+  const campaign = pick(['весенняя_акция', 'новая_коллекция', 'конкурс_подписчиков']);
+  return {
+    url: `${page}?utm_source=vk&utm_medium=social&utm_campaign=${enc(campaign)}&utm_content=${enc(pick(['карусель_диваны', 'сторис_кровати']))}`,
+    ref: pick(['https://vk.com/', 'https://m.vk.com/', '']),
+  };
+}
+
+interface Visitor {
+  cid: string;
+  ip: string;
+  ga?: string;
+  ym?: string;
+  screen: [number, number];
+  last: string | null;
+}
+
+const SCREENS: Array<[number, number]> = [
+  [1920, 1080],
+  [1536, 864],
+  [1366, 768],
+  [2560, 1440],
+  [1440, 900],
+];
+/** Public ranges of Russian ISPs (Rostelecom, MTS, Beeline, MegaFon, ER-Telecom…): real GeoIP hits. */
+const NETS = ['95.24', '178.66', '188.162', '5.18', '46.39', '85.140', '176.59', '213.87', '31.173', '91.77'];
+const visitors: Visitor[] = Array.from({ length: 2000 }, () => ({
+  cid: randomBytes(16).toString('base64url'),
+  ip: `${pick(NETS)}.${1 + Math.floor(Math.random() * 254)}.${1 + Math.floor(Math.random() * 254)}`,
+  ga: Math.random() < 0.4 ? `${digits(10)}.${digits(10)}` : undefined,
+  ym: Math.random() < 0.55 ? digits(19) : undefined,
+  screen: pick(SCREENS),
+  last: null,
+}));
+
+const eidPrefix = randomBytes(6).toString('base64url');
+let eidCounter = 0;
+
+/** One page view: a fresh random-looking eid (a counter keeps it unique), a visitor, a page. */
+function pageView(siteKey: string): { eid: string; body: string; ip: string; url: string } {
+  const v = pick(visitors);
+  const r = Math.random();
+  let url: string;
+  let ref: string;
+  if (v.last && r < 0.5) {
+    url = SITE + pick(PAGES); // internal navigation from the previous page
+    ref = v.last;
+  } else if (r < 0.7) {
+    ({ url, ref } = utmLanding());
+  } else if (r < 0.85) {
+    url = SITE + pick(LANDINGS); // organic search
+    ref = pick(['https://www.google.com/', 'https://yandex.ru/', 'https://ya.ru/']);
+  } else {
+    url = SITE + pick(LANDINGS); // direct
+    ref = '';
+  }
+  v.last = url;
+  const eid = `${randomBytes(9).toString('base64url')}${eidPrefix}${(eidCounter++).toString(36)}`;
+  const body: Record<string, unknown> = { v: 1, site: siteKey, type: 'pageview', eid, cid: v.cid, url, ref };
+  if (v.ga) body.ga = v.ga;
+  if (v.ym) body.ym = v.ym;
+  body.sw = v.screen[0];
+  body.sh = v.screen[1];
+  body.lang = 'ru-RU';
+  body.ts = Date.now();
+  return { eid, body: JSON.stringify(body), ip: v.ip, url };
+}
+
+const BASE_HEADERS = {
+  'content-type': 'text/plain;charset=UTF-8',
+  origin: SITE,
+  'user-agent': CHROME_UA,
+  accept: '*/*',
+  'accept-language': 'ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7',
+  'sec-fetch-mode': 'no-cors',
+  'sec-fetch-site': 'cross-site',
+};
+
+// ---------------------------------------------------------------- load and bookkeeping
+
+interface Ledger {
+  sent: Set<string>;
+  ok: Set<string>;
+  refused: Set<string>;
+  status: Map<number, number>;
+  latencies: number[]; // 2xx only, ms
+}
+
+const newLedger = (): Ledger => ({
+  sent: new Set(),
+  ok: new Set(),
+  refused: new Set(),
+  status: new Map(),
+  latencies: [],
+});
+
+interface Run {
+  label: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** autocannon's own figures (its coordinated-omission correction is applied when a rate is set) */
+  acP50: number;
+  acP99: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  status: string;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+function statusLine(l: Ledger): string {
+  return [...l.status.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ');
+}
+
+async function cannon(
+  label: string,
+  url: string,
+  siteKey: string,
+  ledger: Ledger,
+  opts: { seconds: number; connections: number; overallRate?: number },
+): Promise<Run> {
+  const r = await new Promise<autocannon.Result>((resolve, reject) => {
+    const inst = autocannon(
+      {
+        url,
+        duration: opts.seconds,
+        connections: opts.connections,
+        overallRate: opts.overallRate,
+        requests: [
+          {
+            method: 'POST',
+            path: '/collect',
+            setupRequest(req: autocannon.Request, context: Record<string, unknown>) {
+              const pv = pageView(siteKey);
+              ledger.sent.add(pv.eid);
+              context.eid = pv.eid;
+              return {
+                ...req,
+                headers: { ...BASE_HEADERS, 'x-forwarded-for': pv.ip, referer: pv.url },
+                body: pv.body,
+              };
+            },
+            onResponse(status: number, _body: string, context: Record<string, unknown>) {
+              const eid = context.eid as string;
+              ledger.status.set(status, (ledger.status.get(status) ?? 0) + 1);
+              if (status >= 200 && status < 300) ledger.ok.add(eid);
+              else ledger.refused.add(eid);
+            },
+          } as autocannon.Request,
+        ],
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    inst.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) ledger.latencies.push(responseTime);
+    });
+  });
+  const sorted = ledger.latencies.slice().sort((a, b) => a - b);
+  return {
+    label,
+    rps: Math.round(r.requests.average),
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    acP50: r.latency.p50,
+    acP99: r.latency.p99,
+    ok: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    status: statusLine(ledger),
+  };
+}
+
+/**
+ * Open loop, evenly paced: request i is due at start + i/rate and its latency is measured from
+ * when it was due (so a stalled server is not hidden by a stalled client).
+ */
+async function paced(
+  label: string,
+  url: string,
+  siteKey: string,
+  ledger: Ledger,
+  rate: number,
+  seconds: number,
+): Promise<Run> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL('/collect', url);
+  const total = Math.round(rate * seconds);
+  const start = performance.now() + 20;
+  let inflight = 0;
+  let errors = 0;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((r) => {
+    done = r;
+  });
+  let issued = 0;
+  const fire = (due: number) => {
+    const pv = pageView(siteKey);
+    ledger.sent.add(pv.eid);
+    inflight++;
+    const finish = () => {
+      inflight--;
+      if (issued === total && inflight === 0) done();
+    };
+    const req = httpRequest(
+      target,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          ...BASE_HEADERS,
+          'x-forwarded-for': pv.ip,
+          referer: pv.url,
+          'content-length': Buffer.byteLength(pv.body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          ledger.status.set(status, (ledger.status.get(status) ?? 0) + 1);
+          if (status >= 200 && status < 300) {
+            ledger.ok.add(pv.eid);
+            ledger.latencies.push(performance.now() - due);
+          } else ledger.refused.add(pv.eid);
+          finish();
+        });
+      },
+    );
+    req.on('error', () => {
+      errors++;
+      finish();
+    });
+    req.end(pv.body);
+  };
+  const tick = () => {
+    const now = performance.now();
+    while (issued < total && start + (issued * 1000) / rate <= now) {
+      fire(start + (issued * 1000) / rate);
+      issued++;
+    }
+    if (issued < total) setTimeout(tick, Math.max(0, start + (issued * 1000) / rate - performance.now()));
+  };
+  setTimeout(tick, 20);
+  await finished;
+  agent.destroy();
+  const elapsed = (performance.now() - start) / 1000;
+  const sorted = ledger.latencies.slice().sort((a, b) => a - b);
+  const non2xx = [...ledger.status.entries()]
+    .filter(([s]) => s < 200 || s >= 300)
+    .reduce((a, [, n]) => a + n, 0);
+  return {
+    label,
+    rps: Math.round(ledger.ok.size / elapsed),
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    acP50: Number.NaN,
+    acP99: Number.NaN,
+    ok: ledger.ok.size,
+    non2xx,
+    errors,
+    timeouts: 0,
+    status: statusLine(ledger),
+  };
+}
+
+function printRuns(rows: Run[], bare: Run): void {
+  console.log(
+    'run'.padEnd(46),
+    'req/s'.padStart(7),
+    'p50 ms'.padStart(8),
+    'p99 ms'.padStart(8),
+    'vs bare'.padStart(8),
+    '2xx'.padStart(7),
+    'non-2xx'.padStart(8),
+    'err'.padStart(5),
+    '  statuses',
+  );
+  for (const r of [bare, ...rows]) {
+    console.log(
+      r.label.padEnd(46),
+      String(r.rps).padStart(7),
+      String(r.p50).padStart(8),
+      String(r.p99).padStart(8),
+      (r.rps / bare.rps).toFixed(2).padStart(8),
+      String(r.ok).padStart(7),
+      String(r.non2xx).padStart(8),
+      String(r.errors).padStart(5),
+      ` ${r.status}`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------- server-side observations
+
+async function metricsText(url: string): Promise<string> {
+  return (await fetch(`${url}/metrics`)).text();
+}
+
+/** sum and count of each `leadtrail_collect_step_seconds` step, and of /collect's request time */
+function stepTotals(text: string): Map<string, { sum: number; count: number }> {
+  const out = new Map<string, { sum: number; count: number }>();
+  const add = (k: string, field: 'sum' | 'count', v: number) => {
+    const cur = out.get(k) ?? { sum: 0, count: 0 };
+    cur[field] += v;
+    out.set(k, cur);
+  };
+  for (const line of text.split('\n')) {
+    let m = /^leadtrail_collect_step_seconds_(sum|count)\{step="([^"]+)"\} (\S+)/.exec(line);
+    if (m) add(m[2] as string, m[1] as 'sum' | 'count', Number(m[3]));
+    m = /^leadtrail_http_request_duration_seconds_(sum|count)\{[^}]*route="\/collect"[^}]*\} (\S+)/.exec(
+      line,
+    );
+    if (m) add('(http /collect total)', m[1] as 'sum' | 'count', Number(m[2]));
+  }
+  return out;
+}
+
+function printSteps(label: string, before: string, after: string): void {
+  const a = stepTotals(before);
+  const b = stepTotals(after);
+  const parts: string[] = [];
+  for (const [step, t] of b) {
+    const p = a.get(step) ?? { sum: 0, count: 0 };
+    const n = t.count - p.count;
+    if (n > 0) parts.push(`${step} ${round(((t.sum - p.sum) / n) * 1e6)} µs`);
+  }
+  console.log(`  server time per hit (${label}): ${parts.join(', ')}`);
+  const lag = (name: string) =>
+    round(
+      Number(new RegExp(`^leadtrail_nodejs_eventloop_lag_${name}_seconds (\\S+)`, 'm').exec(after)?.[1]) *
+        1000,
+    );
+  console.log(
+    `  service event-loop delay (${label}): mean ${lag('mean')} ms, p99 ${lag('p99')} ms, max ${lag('max')} ms`,
+  );
+}
+
+/** CPU seconds used by a process so far (utime + stime from /proc). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU seconds of every postgres process of this cluster (children of the postmaster). */
+function postgresCpu(postmasterPid: number): number {
+  let total = cpuSeconds(postmasterPid);
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmasterPid) total += cpuSeconds(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+function cpuSnapshot(pids: { self: number; service: number; postmaster: number }) {
+  return {
+    gen: process.cpuUsage(),
+    service: cpuSeconds(pids.service),
+    pg: postgresCpu(pids.postmaster),
+    at: performance.now(),
+  };
+}
+
+function printCpu(label: string, a: ReturnType<typeof cpuSnapshot>, b: ReturnType<typeof cpuSnapshot>): void {
+  const wall = (b.at - a.at) / 1000;
+  const gen = (b.gen.user + b.gen.system - a.gen.user - a.gen.system) / 1e6;
+  const pct = (s: number) => `${Math.round((s / wall) * 100)}%`;
+  console.log(
+    `  CPU during ${label} (of one core): autocannon ${pct(gen)}, service ${pct(b.service - a.service)}, postgres ${pct(b.pg - a.pg)}`,
+  );
+}
+
+/** What one round trip and one durable commit cost on this machine right now. */
+async function databaseFloor(
+  connectionString: string,
+): Promise<{ rtt: number; commit: number; commitP99: number }> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query('create table bench_probe (x int)');
+    const rtts: number[] = [];
+    const commits: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      let t = performance.now();
+      await client.query('select 1');
+      rtts.push(performance.now() - t);
+      t = performance.now();
+      await client.query('begin');
+      await client.query('insert into bench_probe values (1)');
+      await client.query('commit');
+      commits.push(performance.now() - t);
+    }
+    await client.query('drop table bench_probe');
+    rtts.sort((a, b) => a - b);
+    commits.sort((a, b) => a - b);
+    return {
+      rtt: round(percentile(rtts, 50)),
+      commit: round(percentile(commits, 50)),
+      commitP99: round(percentile(commits, 99)),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * BENCH_DIAG=1: samples what the service's PostgreSQL backends are doing every few ms (state,
+ * wait event, statement), to see where a batch's time goes. Off by default: it costs CPU.
+ */
+function sampleBackends(connectionString: string): { stop(): Promise<Map<string, number>> } {
+  const counts = new Map<string, number>();
+  const client = new pg.Client({ connectionString });
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const r = await client.query<{ what: string }>(
+        `select state || coalesce(' [' || wait_event_type || ':' || wait_event || ']', '') ||
+           case when state = 'active' then ' ' || regexp_replace(left(query, 60), '\\s+', ' ', 'g') else '' end as what
+         from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'
+           and state <> 'idle'`,
+      );
+      for (const row of r.rows) counts.set(row.what, (counts.get(row.what) ?? 0) + 1);
+      counts.set('(samples)', (counts.get('(samples)') ?? 0) + 1);
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return counts;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+  const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+  const dataDir = mkdtempSync(join(tmpdir(), 'leadtrail-bench-'));
+  const logger = createLogger(
+    loadConfig({ LOG_LEVEL: 'error', DATA_DIR: dataDir, SECRET_KEY: 'x'.repeat(32) }),
+  );
+  const pgServer = await startEmbeddedPostgres({ dataDir, port: 0, logger, shareRunning: false });
+  const postmaster = Number.parseInt(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8'), 10);
+  const children: Child[] = [];
+  let exitCode = 0;
+  try {
+    const service = await startChild('service', {
+      BENCH_DATA_DIR: dataDir,
+      BENCH_DATABASE_URL: pgServer.connectionString,
+    });
+    children.push(service);
+    const url = service.url;
+    const json = { origin: url, 'content-type': 'application/json' };
+    const signup = await fetch(`${url}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({
+        email: 'bench@example.ru',
+        password: 'benchmark-password',
+        accountName: 'Бенчмарк',
+      }),
+    });
+    if (!signup.ok) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
+    const cookie = signup.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const created = await fetch(`${url}/api/v1/projects`, {
+      method: 'POST',
+      headers: { ...json, cookie },
+      body: JSON.stringify({ name: 'Магазин мебели', domains: ['shop.ru'] }),
+    });
+    if (created.status !== 201) throw new Error(`project: ${created.status} ${await created.text()}`);
+    const { siteKey, id: projectId } = (await created.json()) as { siteKey: string; id: string };
+
+    // Sanity: one page view is stored (not dropped as a bot, not refused).
+    const probe = pageView(siteKey);
+    const probeRes = await fetch(`${url}/collect`, {
+      method: 'POST',
+      headers: { ...BASE_HEADERS, 'x-forwarded-for': probe.ip },
+      body: probe.body,
+    });
+    if (probeRes.status !== 204) throw new Error(`probe: ${probeRes.status} ${await probeRes.text()}`);
+    const pids = { self: process.pid, service: service.pid, postmaster };
+    const floor = await databaseFloor(pgServer.connectionString);
+
+    console.log(
+      `machine: ${cpus().length} CPU (${cpus()[0]?.model.trim()}), node ${process.version}, load avg ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
+      `phases of ${SECONDS} s, ${CONNECTIONS} connections; service, bare server and autocannon in separate processes`,
+    );
+    console.log(
+      `database floor: round trip (select 1) p50 ${floor.rtt} ms; durable commit of a one-row insert p50 ${floor.commit} ms, p99 ${floor.commitP99} ms`,
+    );
+
+    // Phase 1: throughput.
+    const bareProc = await startChild('bare');
+    children.push(bareProc);
+    await cannon('warm-up bare', bareProc.url, siteKey, newLedger(), {
+      seconds: 1,
+      connections: CONNECTIONS,
+    });
+    const bare = await cannon('bare node:http (204)', bareProc.url, siteKey, newLedger(), {
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+    });
+    await bareProc.stop();
+    children.splice(children.indexOf(bareProc), 1);
+
+    const ledgers = { warm: newLedger(), full: newLedger(), half: newLedger(), paced: newLedger() };
+    await cannon('warm-up /collect', url, siteKey, ledgers.warm, { seconds: 1, connections: CONNECTIONS });
+    await new Promise((r) => setTimeout(r, 500));
+    let m0 = await metricsText(url);
+    let c0 = cpuSnapshot(pids);
+    const sampler = process.env.BENCH_DIAG ? sampleBackends(pgServer.connectionString) : null;
+    const full = await cannon(`POST /collect (${CONNECTIONS} conn)`, url, siteKey, ledgers.full, {
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+    });
+    let c1 = cpuSnapshot(pids);
+    let m1 = await metricsText(url);
+    console.log('\nPhase 1: throughput');
+    printRuns([full], bare);
+    printSteps('phase 1', m0, m1);
+    printCpu('phase 1', c0, c1);
+    if (sampler) {
+      const counts = await sampler.stop();
+      const samples = counts.get('(samples)') ?? 1;
+      counts.delete('(samples)');
+      console.log(`  non-idle service backends, share of ${samples} samples:`);
+      for (const [what, n] of [...counts.entries()].sort((x, y) => y[1] - x[1]).slice(0, 14))
+        console.log(`    ${((n / samples) * 100).toFixed(1).padStart(5)}%  ${what}`);
+    }
+
+    // Phase 2: latency at half the rate.
+    const halfRate = Math.max(1, Math.round(full.rps / 2));
+    await new Promise((r) => setTimeout(r, 1000));
+    m0 = await metricsText(url);
+    c0 = cpuSnapshot(pids);
+    const half = await cannon(`POST /collect, overallRate ${halfRate}/s`, url, siteKey, ledgers.half, {
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      overallRate: halfRate,
+    });
+    c1 = cpuSnapshot(pids);
+    m1 = await metricsText(url);
+    await new Promise((r) => setTimeout(r, 1000));
+    const m2 = await metricsText(url);
+    const c2 = cpuSnapshot(pids);
+    const pace = await paced(
+      `POST /collect, paced open loop ${halfRate}/s`,
+      url,
+      siteKey,
+      ledgers.paced,
+      halfRate,
+      SECONDS,
+    );
+    const c3 = cpuSnapshot(pids);
+    const m3 = await metricsText(url);
+    console.log(`\nPhase 2: latency at half the phase-1 rate (${halfRate}/s)`);
+    printRuns([half, pace], bare);
+    console.log(
+      `  autocannon's own p50/p99 for the overallRate run (with its coordinated-omission correction): ${half.acP50}/${half.acP99} ms`,
+    );
+    printSteps('overallRate', m0, m1);
+    printCpu('overallRate', c0, c1);
+    printSteps('paced', m2, m3);
+    printCpu('paced', c2, c3);
+
+    // Durability: stop the service (it drains), then look at the table.
+    await service.stop();
+    children.splice(children.indexOf(service), 1);
+    const client = new pg.Client({ connectionString: pgServer.connectionString });
+    await client.connect();
+    let stored: Map<string, string>;
+    try {
+      const rows = await client.query<{ eid: string; tx: string }>(
+        'select eid, xmin::text as tx from hits where project_id = $1',
+        [projectId],
+      );
+      stored = new Map(rows.rows.map((r) => [r.eid, r.tx]));
+    } finally {
+      await client.end();
+    }
+    stored.delete(probe.eid);
+    console.log('\nDurability (rows in hits after the service stopped)');
+    let acknowledged = 0;
+    let missing = 0;
+    let inFlightStored = 0;
+    let refusedStored = 0;
+    for (const [name, l] of Object.entries(ledgers)) {
+      const lostHere = [...l.ok].filter((e) => !stored.has(e)).length;
+      const unanswered = [...l.sent].filter((e) => !l.ok.has(e) && !l.refused.has(e));
+      const unansweredStored = unanswered.filter((e) => stored.has(e)).length;
+      const refusedHere = [...l.refused].filter((e) => stored.has(e)).length;
+      const txs = new Set([...l.ok].map((e) => stored.get(e)).filter(Boolean));
+      acknowledged += l.ok.size;
+      missing += lostHere;
+      inFlightStored += unansweredStored;
+      refusedStored += refusedHere;
+      console.log(
+        `  ${name.padEnd(6)} sent ${l.sent.size}, 2xx ${l.ok.size}, non-2xx ${l.refused.size}, no answer ${unanswered.length}` +
+          ` (stored anyway ${unansweredStored}); acknowledged but missing ${lostHere};` +
+          ` ${txs.size} write transactions, ${round(l.ok.size / Math.max(1, txs.size))} hits per batch`,
+      );
+    }
+    const sentAll = new Set(Object.values(ledgers).flatMap((l) => [...l.sent]));
+    const foreign = [...stored.keys()].filter((e) => !sentAll.has(e)).length;
+    console.log(
+      `hits acknowledged: ${acknowledged}, hits stored: ${stored.size}` +
+        ` (= acknowledged ${acknowledged - missing} + in flight when the load stopped ${inFlightStored}` +
+        ` + answered non-2xx ${refusedStored} + unknown ${foreign})`,
+    );
+    const durable =
+      missing === 0 && refusedStored === 0 && foreign === 0 && stored.size === acknowledged + inFlightStored;
+    if (!durable) {
+      console.error('DURABILITY FAILURE: acknowledged hits and stored hits differ');
+      exitCode = 1;
+    }
+
+    // Summary.
+    const ratio = full.rps / bare.rps;
+    const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+    console.log('\nSummary');
+    console.log(
+      `  machine: ${cpus().length} CPUs, node ${process.version}, ${SECONDS} s phases, ${CONNECTIONS} connections`,
+    );
+    console.log(
+      `  throughput  /collect ${full.rps} req/s vs bare ${bare.rps} req/s = ${ratio.toFixed(2)} (target ≥ 0.30)   ${verdict(ratio >= 0.3)}`,
+    );
+    console.log(
+      `  latency     p99 ${half.p99} ms at ${halfRate} req/s with overallRate (target ≤ 50 ms)           ${verdict(half.p99 <= 50)}`,
+    );
+    console.log(
+      `              p99 ${pace.p99} ms at ${halfRate} req/s paced open loop (reference)        ${verdict(pace.p99 <= 50)}`,
+    );
+    console.log(
+      `  durability  acknowledged ${acknowledged}, stored ${stored.size}, acknowledged-but-missing ${missing}        ${durable ? 'PASS' : 'FAIL'}`,
+    );
+    const non2xx = full.non2xx + half.non2xx + pace.non2xx;
+    console.log(
+      `  non-2xx     ${non2xx} (phase 1 ${full.status}; overallRate ${half.status}; paced ${pace.status})`,
+    );
+    process.exitCode = exitCode;
+  } finally {
+    for (const c of children) await c.stop().catch(() => undefined);
+    await pgServer.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// Dispatch last: the module-level constants above must be initialised first.
+const CHILD = process.env.BENCH_CHILD;
+if (CHILD === 'bare') await runBareChild();
+else if (CHILD === 'service') await runServiceChild();
+else await main();
