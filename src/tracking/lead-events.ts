@@ -7,7 +7,11 @@ import type { EnrichedEvent } from './events.js';
  * Runs in the collector's batch transaction after visits and hits are written: turns tracker
  * form events into leads, and attributes leads that were waiting for these visitors' hits.
  */
-export async function leadsFromEvents(trx: Db, events: EnrichedEvent[]): Promise<void> {
+export async function leadsFromEvents(
+  trx: Db,
+  events: EnrichedEvent[],
+  newVisitors: ReadonlySet<string>,
+): Promise<void> {
   for (const e of events) {
     if (e.type !== 'lead' || !e.lead) continue;
     await createLead(trx, e.project, {
@@ -24,7 +28,12 @@ export async function leadsFromEvents(trx: Db, events: EnrichedEvent[]): Promise
       eid: e.eid,
     });
   }
-  const visitors = [...new Map(events.map((e) => [`${e.projectId}/${e.visitorId}`, e])).values()];
+  // Leads wait for a visitor only when they were sent with a visitor id whose hits had not come
+  // yet, so only visitors seen for the first time in this batch can have any.
+  const visitors = [...new Map(events.map((e) => [`${e.projectId}/${e.visitorId}`, e])).values()].filter(
+    (e) => newVisitors.has(`${e.projectId}/${e.visitorId}`),
+  );
+  if (visitors.length === 0) return;
   const waiting = await sql<{ project_id: string; visitor_id: string }>`
     select distinct project_id, visitor_id from leads
     where attributed_at is null

@@ -13,13 +13,38 @@ const TTL_MS = 5_000;
  */
 export class SiteDirectory {
   readonly #cache = new Map<string, { site: Site | null; until: number }>();
+  readonly #loading = new Map<string, Promise<Site | null>>();
 
   constructor(private readonly db: Db) {}
 
+  /**
+   * One query per key however many hits ask at once; an expired entry is still answered from
+   * while it is refreshed in the background, so no hit waits on the refresh.
+   */
   async bySiteKey(siteKey: string): Promise<Site | null> {
-    const now = Date.now();
     const hit = this.#cache.get(siteKey);
-    if (hit && hit.until > now) return hit.site;
+    if (hit && hit.until > Date.now()) return hit.site;
+    const loading = this.#loading.get(siteKey) ?? this.#load(siteKey);
+    if (hit) {
+      loading.catch(() => undefined);
+      return hit.site;
+    }
+    return loading;
+  }
+
+  #load(siteKey: string): Promise<Site | null> {
+    const p = this.#query(siteKey)
+      .then((site) => {
+        if (this.#cache.size > 10_000) this.#cache.clear();
+        this.#cache.set(siteKey, { site, until: Date.now() + TTL_MS });
+        return site;
+      })
+      .finally(() => this.#loading.delete(siteKey));
+    this.#loading.set(siteKey, p);
+    return p;
+  }
+
+  async #query(siteKey: string): Promise<Site | null> {
     const row = await this.db
       .selectFrom('projects as p')
       .innerJoin('accounts as a', 'a.id', 'p.account_id')
@@ -34,7 +59,7 @@ export class SiteDirectory {
       .where('p.site_key', '=', siteKey)
       .where('p.deleted_at', 'is', null)
       .executeTakeFirst();
-    const site: Site | null = row
+    return row
       ? {
           id: row.id,
           domains: row.domains,
@@ -44,8 +69,5 @@ export class SiteDirectory {
           language: row.language,
         }
       : null;
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(siteKey, { site, until: now + TTL_MS });
-    return site;
   }
 }

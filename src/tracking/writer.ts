@@ -14,7 +14,11 @@ export class BufferFullError extends Error {
 }
 
 /** Runs inside the batch transaction for the events that were new (not retries). */
-export type AfterWrite = (trx: Db, events: EnrichedEvent[]) => Promise<void>;
+export type AfterWrite = (
+  trx: Db,
+  events: EnrichedEvent[],
+  newVisitors: ReadonlySet<string>,
+) => Promise<void>;
 
 interface Pending {
   event: EnrichedEvent;
@@ -25,6 +29,8 @@ interface Pending {
 interface Options {
   maxBatch: number;
   maxBuffered: number;
+  /** batches written at once, each on its own connection (visitor locks keep them consistent) */
+  concurrency: number;
   afterWrite?: AfterWrite;
   /** called after each committed batch with its size (metrics) */
   onBatch?: (size: number) => void;
@@ -38,7 +44,8 @@ interface Options {
  */
 export class EventWriter {
   #queue: Pending[] = [];
-  #flushing: Promise<void> | null = null;
+  #active = 0;
+  #idleWaiters: Array<() => void> = [];
   readonly #opts: Options;
   /** committed batches and events since start, to see group commit at work */
   readonly stats = { batches: 0, events: 0 };
@@ -48,7 +55,7 @@ export class EventWriter {
     private readonly logger: Logger,
     opts: Partial<Options> = {},
   ) {
-    this.#opts = { maxBatch: 500, maxBuffered: 10_000, ...opts };
+    this.#opts = { maxBatch: 500, maxBuffered: 10_000, concurrency: 3, ...opts };
   }
 
   get buffered(): number {
@@ -59,23 +66,26 @@ export class EventWriter {
     if (this.#queue.length >= this.#opts.maxBuffered) return Promise.reject(new BufferFullError());
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ event, resolve, reject });
-      this.#flushing ??= this.#drain();
+      this.#pump();
     });
   }
 
   /** Resolves when everything submitted so far is written (used on shutdown). */
-  async idle(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
+  idle(): Promise<void> {
+    if (this.#active === 0 && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  async #drain(): Promise<void> {
-    try {
-      while (this.#queue.length > 0) {
-        const batch = this.#queue.splice(0, this.#opts.maxBatch);
-        await this.#writeBatch(batch);
-      }
-    } finally {
-      this.#flushing = null;
+  /** Starts batches while there is work and a free slot; what arrives meanwhile forms the next batch. */
+  #pump(): void {
+    while (this.#active < this.#opts.concurrency && this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, this.#opts.maxBatch);
+      this.#active++;
+      void this.#writeBatch(batch).finally(() => {
+        this.#active--;
+        this.#pump();
+        if (this.#active === 0 && this.#queue.length === 0) for (const w of this.#idleWaiters.splice(0)) w();
+      });
     }
   }
 
@@ -103,6 +113,11 @@ export class EventWriter {
   }
 }
 
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** When this process last stamped each project's last_hit_at. */
+const lastHitWritten = new Map<string, number>();
+
 type VisitorRow = {
   project_id: string;
   id: string;
@@ -117,10 +132,12 @@ export async function writeEvents(db: Db, events: EnrichedEvent[], afterWrite?: 
   for (const m of months) await ensureHitsPartition(db, new Date(`${m}-01T00:00:00Z`));
 
   await db.transaction().execute(async (trx) => {
-    // 1. Retried events (same event id) are acknowledged without a second write.
+    // 1. Retried events (same event id) are acknowledged without a second write. Sorted, so two
+    //    batches in flight with the same ids wait on each other instead of deadlocking.
+    const byEid = [...events].sort((a, b) => cmp(a.projectId, b.projectId) || cmp(a.eid, b.eid));
     const fresh = await sql<{ project_id: string; eid: string }>`
       insert into collected_events (project_id, eid)
-      select * from unnest(${events.map((e) => e.projectId)}::uuid[], ${events.map((e) => e.eid)}::text[])
+      select * from unnest(${byEid.map((e) => e.projectId)}::uuid[], ${byEid.map((e) => e.eid)}::text[])
       on conflict do nothing
       returning project_id, eid`.execute(trx);
     const freshKeys = new Set(fresh.rows.map((r) => `${r.project_id}/${r.eid}`));
@@ -133,22 +150,23 @@ export async function writeEvents(db: Db, events: EnrichedEvent[], afterWrite?: 
     });
     if (todo.length === 0) return;
 
-    // 2. Make sure every visitor has a row, then lock them in a fixed order (no deadlocks
-    //    between processes) so two processes cannot both open a "new" visit for one visitor.
-    const pairs = [...new Map(todo.map((e) => [`${e.projectId}/${e.visitorId}`, e])).values()];
-    await sql`
+    // 2. Create missing visitors and lock all of them in one statement, in a fixed order (no
+    //    deadlocks between batches or processes), so no two writers open a visit for one visitor.
+    const pairs = [...new Map(todo.map((e) => [`${e.projectId}/${e.visitorId}`, e])).values()].sort(
+      (a, b) => cmp(a.projectId, b.projectId) || cmp(a.visitorId, b.visitorId),
+    );
+    const locked = await sql<VisitorRow & { inserted: boolean }>`
       insert into visitors (project_id, id, first_seen_at, last_seen_at)
       select p, v, t, t from unnest(${pairs.map((e) => e.projectId)}::uuid[], ${pairs.map((e) => e.visitorId)}::text[],
         ${pairs.map((e) => e.receivedAt.toISOString())}::timestamptz[]) as x(p, v, t)
-      on conflict do nothing`.execute(trx);
-    const locked = await sql<VisitorRow>`
-      select project_id, id, current_visit_id, current_source_key, last_seen_at from visitors
-      where (project_id, id) in (select * from unnest(${pairs.map((e) => e.projectId)}::uuid[], ${pairs.map((e) => e.visitorId)}::text[]))
-      order by project_id, id
-      for update`.execute(trx);
+      on conflict (project_id, id) do update set project_id = excluded.project_id
+      returning project_id, id, current_visit_id, current_source_key, last_seen_at, (xmax = 0) as inserted`.execute(
+      trx,
+    );
     const state = new Map(
       locked.rows.map((v) => [`${v.project_id}/${v.id}`, { ...v, last_seen_at: new Date(v.last_seen_at) }]),
     );
+    const newVisitors = new Set(locked.rows.filter((v) => v.inserted).map((v) => `${v.project_id}/${v.id}`));
 
     // 3. Sessionise in arrival order.
     const newVisits: Array<{ id: string; e: EnrichedEvent; touch: Touch }> = [];
@@ -184,36 +202,22 @@ export async function writeEvents(db: Db, events: EnrichedEvent[], afterWrite?: 
 
     // 4. Write visits, visitor state and hits.
     if (newVisits.length > 0) {
-      await trx
-        .insertInto('visits')
-        .values(
-          newVisits.map(({ id, e, touch }) => ({
-            id,
-            project_id: e.projectId,
-            visitor_id: e.visitorId,
-            started_at: e.receivedAt,
-            last_hit_at: e.receivedAt,
-            source: touch.source,
-            medium: touch.medium,
-            campaign: touch.campaign,
-            content: touch.content,
-            term: touch.term,
-            social_network: touch.socialNetwork,
-            click_id_type: touch.clickId?.type ?? null,
-            click_id: touch.clickId?.value ?? null,
-            referrer: e.referrer,
-            landing_url: e.url,
-            ip: e.ip,
-            city_ru: e.geo.city?.ru ?? null,
-            city_en: e.geo.city?.en ?? null,
-            country_code: e.geo.country?.code ?? null,
-            country_ru: e.geo.country?.ru ?? null,
-            country_en: e.geo.country?.en ?? null,
-            browser: e.device.browser,
-            device: e.device.device,
-          })),
-        )
-        .execute();
+      const c = <T>(f: (x: (typeof newVisits)[number]) => T) => newVisits.map(f);
+      await sql`
+        insert into visits (id, project_id, visitor_id, started_at, last_hit_at, source, medium, campaign, content, term,
+          social_network, click_id_type, click_id, referrer, landing_url, ip, city_ru, city_en, country_code, country_ru,
+          country_en, browser, device)
+        select * from unnest(
+          ${c((x) => x.id)}::uuid[], ${c((x) => x.e.projectId)}::uuid[], ${c((x) => x.e.visitorId)}::text[],
+          ${c((x) => x.e.receivedAt.toISOString())}::timestamptz[], ${c((x) => x.e.receivedAt.toISOString())}::timestamptz[],
+          ${c((x) => x.touch.source)}::text[], ${c((x) => x.touch.medium)}::text[], ${c((x) => x.touch.campaign)}::text[],
+          ${c((x) => x.touch.content)}::text[], ${c((x) => x.touch.term)}::text[], ${c((x) => x.touch.socialNetwork)}::text[],
+          ${c((x) => x.touch.clickId?.type ?? null)}::text[], ${c((x) => x.touch.clickId?.value ?? null)}::text[],
+          ${c((x) => x.e.referrer)}::text[], ${c((x) => x.e.url)}::text[], ${c((x) => x.e.ip)}::text[],
+          ${c((x) => x.e.geo.city?.ru ?? null)}::text[], ${c((x) => x.e.geo.city?.en ?? null)}::text[],
+          ${c((x) => x.e.geo.country?.code ?? null)}::text[], ${c((x) => x.e.geo.country?.ru ?? null)}::text[],
+          ${c((x) => x.e.geo.country?.en ?? null)}::text[], ${c((x) => x.e.device.browser)}::text[],
+          ${c((x) => x.e.device.device)}::text[])`.execute(trx);
     }
     if (visitHits.size > 0) {
       const ids = [...visitHits.keys()];
@@ -259,14 +263,17 @@ export async function writeEvents(db: Db, events: EnrichedEvent[], afterWrite?: 
         ${hits.map((h) => h.visitId)}::uuid[], ${hits.map((h) => h.e.eid)}::text[], ${hits.map((h) => h.e.type)}::text[],
         ${hits.map((h) => h.e.url)}::text[], ${hits.map((h) => h.e.referrer)}::text[])`.execute(trx);
 
-    // "Last hit seen" in the cabinet: at most one write per project a minute.
-    const projectIds = [...new Set(todo.map((e) => e.projectId))];
-    await sql`
-      update projects set last_hit_at = now()
-      where id = any(${projectIds}::uuid[]) and (last_hit_at is null or last_hit_at < now() - interval '1 minute')`.execute(
-      trx,
+    // "Last hit seen" in the cabinet: at most one write per project a minute, decided here so
+    // most batches skip the statement.
+    const now = Date.now();
+    const stale = [...new Set(todo.map((e) => e.projectId))].filter(
+      (id) => now - (lastHitWritten.get(id) ?? 0) > 60_000,
     );
+    if (stale.length > 0) {
+      await sql`update projects set last_hit_at = now() where id = any(${stale}::uuid[])`.execute(trx);
+      for (const id of stale) lastHitWritten.set(id, now);
+    }
 
-    if (afterWrite) await afterWrite(trx, ordered);
+    if (afterWrite) await afterWrite(trx, ordered, newVisitors);
   });
 }

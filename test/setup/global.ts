@@ -26,6 +26,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   // CLI and lifecycle tests run the real bundle: keep it in step with the sources.
   execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/build-tracker.mjs'], { stdio: 'inherit' });
   // Browser tests drive the built cabinet: rebuild it when its sources are newer than the build.
   if (cabinetIsStale()) {
     // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.

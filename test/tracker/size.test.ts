@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { buildTracker } from '../../scripts/build-tracker.mjs';
+import { browserAvailable } from '../helpers/browser.js';
+
+/** The CI budget for t.js is 3 KB min+gz; a later issue adds e-mail substitution within 4 KB total. */
+const BUDGET = 3072;
+
+describe.skipIf(!browserAvailable)('tracker size', () => {
+  it(`is at most ${BUDGET} bytes minified and gzipped`, async () => {
+    const { code, gzipBytes } = await buildTracker();
+    console.log(
+      `t.js: ${Buffer.byteLength(code)} bytes minified, ${gzipBytes} bytes gzipped (budget ${BUDGET})`,
+    );
+    expect(gzipBytes).toBeLessThanOrEqual(BUDGET);
+    // One IIFE, plain ASCII (charset-proof), no source map reference.
+    expect(code.startsWith('"use strict";(()=>{')).toBe(true);
+    expect(/[^\0-\x7f]/.test(code)).toBe(false);
+    expect(code).not.toContain('sourceMappingURL');
+  });
+});
