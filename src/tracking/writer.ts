@@ -132,41 +132,60 @@ export async function writeEvents(db: Db, events: EnrichedEvent[], afterWrite?: 
   for (const m of months) await ensureHitsPartition(db, new Date(`${m}-01T00:00:00Z`));
 
   await db.transaction().execute(async (trx) => {
-    // 1. Retried events (same event id) are acknowledged without a second write. Sorted, so two
-    //    batches in flight with the same ids wait on each other instead of deadlocking.
-    const byEid = [...events].sort((a, b) => cmp(a.projectId, b.projectId) || cmp(a.eid, b.eid));
-    const fresh = await sql<{ project_id: string; eid: string }>`
-      insert into collected_events (project_id, eid)
-      select * from unnest(${byEid.map((e) => e.projectId)}::uuid[], ${byEid.map((e) => e.eid)}::text[])
-      on conflict do nothing
-      returning project_id, eid`.execute(trx);
-    const freshKeys = new Set(fresh.rows.map((r) => `${r.project_id}/${r.eid}`));
-    const seen = new Set<string>();
-    const todo = events.filter((e) => {
-      const k = `${e.projectId}/${e.eid}`;
-      if (!freshKeys.has(k) || seen.has(k)) return false; // also a duplicate inside this batch
-      seen.add(k);
-      return true;
-    });
-    if (todo.length === 0) return;
-
-    // 2. Create missing visitors and lock all of them in one statement, in a fixed order (no
-    //    deadlocks between batches or processes), so no two writers open a visit for one visitor.
-    const pairs = [...new Map(todo.map((e) => [`${e.projectId}/${e.visitorId}`, e])).values()].sort(
-      (a, b) => cmp(a.projectId, b.projectId) || cmp(a.visitorId, b.visitorId),
+    // 1–2. One statement: remember the event ids (a retried event is acknowledged without a second
+    //    write), then create missing visitors and lock all of them, in a fixed order (no deadlocks
+    //    between batches or processes) so no two writers open a visit for one visitor.
+    const unique = [...new Map(events.map((e) => [`${e.projectId}/${e.eid}`, e])).values()].sort(
+      (a, b) => cmp(a.projectId, b.projectId) || cmp(a.eid, b.eid),
     );
-    const locked = await sql<VisitorRow & { inserted: boolean }>`
-      insert into visitors (project_id, id, first_seen_at, last_seen_at)
-      select p, v, t, t from unnest(${pairs.map((e) => e.projectId)}::uuid[], ${pairs.map((e) => e.visitorId)}::text[],
-        ${pairs.map((e) => e.receivedAt.toISOString())}::timestamptz[]) as x(p, v, t)
-      on conflict (project_id, id) do update set project_id = excluded.project_id
-      returning project_id, id, current_visit_id, current_source_key, last_seen_at, (xmax = 0) as inserted`.execute(
+    const claimed = await sql<
+      { kind: 'event' | 'visitor'; project_id: string; id: string } & Omit<
+        VisitorRow,
+        'project_id' | 'id'
+      > & { inserted: boolean | null }
+    >`
+      with input as (
+        select * from unnest(${unique.map((e) => e.projectId)}::uuid[], ${unique.map((e) => e.eid)}::text[],
+          ${unique.map((e) => e.visitorId)}::text[], ${unique.map((e) => e.receivedAt.toISOString())}::timestamptz[])
+          as i(project_id, eid, visitor_id, at)
+      ), fresh as (
+        insert into collected_events (project_id, eid)
+        select project_id, eid from input order by project_id, eid
+        on conflict do nothing
+        returning project_id, eid
+      ), locked as (
+        insert into visitors (project_id, id, first_seen_at, last_seen_at)
+        select distinct on (i.project_id, i.visitor_id) i.project_id, i.visitor_id, i.at, i.at
+        from input i join fresh f on f.project_id = i.project_id and f.eid = i.eid
+        order by i.project_id, i.visitor_id, i.at
+        on conflict (project_id, id) do update set project_id = excluded.project_id
+        returning project_id, id, current_visit_id, current_source_key, last_seen_at, (xmax = 0) as inserted
+      )
+      select 'event' as kind, project_id, eid as id, null::uuid as current_visit_id, null::text as current_source_key,
+        null::timestamptz as last_seen_at, null::boolean as inserted from fresh
+      union all
+      select 'visitor', project_id, id, current_visit_id, current_source_key, last_seen_at, inserted from locked`.execute(
       trx,
     );
-    const state = new Map(
-      locked.rows.map((v) => [`${v.project_id}/${v.id}`, { ...v, last_seen_at: new Date(v.last_seen_at) }]),
+    const freshKeys = new Set(
+      claimed.rows.filter((r) => r.kind === 'event').map((r) => `${r.project_id}/${r.id}`),
     );
-    const newVisitors = new Set(locked.rows.filter((v) => v.inserted).map((v) => `${v.project_id}/${v.id}`));
+    const todo = unique.filter((e) => freshKeys.has(`${e.projectId}/${e.eid}`));
+    if (todo.length === 0) return;
+    const visitors = claimed.rows.filter((r) => r.kind === 'visitor');
+    const state = new Map(
+      visitors.map((v) => [
+        `${v.project_id}/${v.id}`,
+        {
+          project_id: v.project_id,
+          id: v.id,
+          current_visit_id: v.current_visit_id,
+          current_source_key: v.current_source_key,
+          last_seen_at: new Date(v.last_seen_at),
+        },
+      ]),
+    );
+    const newVisitors = new Set(visitors.filter((v) => v.inserted).map((v) => `${v.project_id}/${v.id}`));
 
     // 3. Sessionise in arrival order.
     const newVisits: Array<{ id: string; e: EnrichedEvent; touch: Touch }> = [];
@@ -200,62 +219,58 @@ export async function writeEvents(db: Db, events: EnrichedEvent[], afterWrite?: 
       hits.push({ e, visitId: v.current_visit_id as string });
     }
 
-    // 4. Write visits, visitor state and hits.
-    if (newVisits.length > 0) {
-      const c = <T>(f: (x: (typeof newVisits)[number]) => T) => newVisits.map(f);
-      await sql`
-        insert into visits (id, project_id, visitor_id, started_at, last_hit_at, source, medium, campaign, content, term,
-          social_network, click_id_type, click_id, referrer, landing_url, ip, city_ru, city_en, country_code, country_ru,
-          country_en, browser, device)
-        select * from unnest(
-          ${c((x) => x.id)}::uuid[], ${c((x) => x.e.projectId)}::uuid[], ${c((x) => x.e.visitorId)}::text[],
-          ${c((x) => x.e.receivedAt.toISOString())}::timestamptz[], ${c((x) => x.e.receivedAt.toISOString())}::timestamptz[],
-          ${c((x) => x.touch.source)}::text[], ${c((x) => x.touch.medium)}::text[], ${c((x) => x.touch.campaign)}::text[],
-          ${c((x) => x.touch.content)}::text[], ${c((x) => x.touch.term)}::text[], ${c((x) => x.touch.socialNetwork)}::text[],
-          ${c((x) => x.touch.clickId?.type ?? null)}::text[], ${c((x) => x.touch.clickId?.value ?? null)}::text[],
-          ${c((x) => x.e.referrer)}::text[], ${c((x) => x.e.url)}::text[], ${c((x) => x.e.ip)}::text[],
-          ${c((x) => x.e.geo.city?.ru ?? null)}::text[], ${c((x) => x.e.geo.city?.en ?? null)}::text[],
-          ${c((x) => x.e.geo.country?.code ?? null)}::text[], ${c((x) => x.e.geo.country?.ru ?? null)}::text[],
-          ${c((x) => x.e.geo.country?.en ?? null)}::text[], ${c((x) => x.e.device.browser)}::text[],
-          ${c((x) => x.e.device.device)}::text[])`.execute(trx);
-    }
-    if (visitHits.size > 0) {
-      const ids = [...visitHits.keys()];
-      await sql`
-        update visits set last_hit_at = greatest(visits.last_hit_at, u.at), hits = visits.hits + u.n
-        from unnest(${ids}::uuid[], ${ids.map((id) => visitHits.get(id)?.at.toISOString())}::timestamptz[],
-          ${ids.map((id) => visitHits.get(id)?.n)}::int[]) as u(id, at, n)
-        where visits.id = u.id`.execute(trx);
-    }
+    // 4. Write new visits, continued visits, visitor state and hits in one statement.
+    const nv = <T>(f: (x: (typeof newVisits)[number]) => T) => newVisits.map(f);
+    const cvIds = [...visitHits.keys()];
     const lastByVisitor = new Map<string, EnrichedEvent>();
     for (const e of ordered) lastByVisitor.set(`${e.projectId}/${e.visitorId}`, e);
     const vs = [...lastByVisitor.entries()].map(([k, e]) => ({ e, s: state.get(k) }));
     const col = <T>(f: (x: { e: EnrichedEvent; s: ReturnType<typeof state.get> }) => T) => vs.map(f);
     await sql`
-      update visitors set
-        last_seen_at = u.seen,
-        current_visit_id = u.visit,
-        current_source_key = u.skey,
-        ga_client_id = coalesce(u.ga, visitors.ga_client_id),
-        ym_client_id = coalesce(u.ym, visitors.ym_client_id),
-        ip = coalesce(u.ip, visitors.ip),
-        city_ru = coalesce(u.city_ru, visitors.city_ru), city_en = coalesce(u.city_en, visitors.city_en),
-        country_code = coalesce(u.cc, visitors.country_code),
-        country_ru = coalesce(u.country_ru, visitors.country_ru), country_en = coalesce(u.country_en, visitors.country_en),
-        browser = coalesce(u.browser, visitors.browser), device = coalesce(u.device, visitors.device), os = coalesce(u.os, visitors.os)
-      from unnest(
-        ${col((x) => x.e.projectId)}::uuid[], ${col((x) => x.e.visitorId)}::text[],
-        ${col((x) => x.e.receivedAt.toISOString())}::timestamptz[], ${col((x) => x.s?.current_visit_id)}::uuid[],
-        ${col((x) => x.s?.current_source_key)}::text[],
-        ${col((x) => x.e.gaClientId)}::text[], ${col((x) => x.e.ymClientId)}::text[], ${col((x) => x.e.ip)}::text[],
-        ${col((x) => x.e.geo.city?.ru ?? null)}::text[], ${col((x) => x.e.geo.city?.en ?? null)}::text[],
-        ${col((x) => x.e.geo.country?.code ?? null)}::text[],
-        ${col((x) => x.e.geo.country?.ru ?? null)}::text[], ${col((x) => x.e.geo.country?.en ?? null)}::text[],
-        ${col((x) => x.e.device.browser)}::text[], ${col((x) => x.e.device.device)}::text[], ${col((x) => x.e.device.os)}::text[]
-      ) as u(project_id, id, seen, visit, skey, ga, ym, ip, city_ru, city_en, cc, country_ru, country_en, browser, device, os)
-      where visitors.project_id = u.project_id and visitors.id = u.id`.execute(trx);
-
-    await sql`
+      with new_visits as (
+        insert into visits (id, project_id, visitor_id, started_at, last_hit_at, source, medium, campaign, content, term,
+          social_network, click_id_type, click_id, referrer, landing_url, ip, city_ru, city_en, country_code, country_ru,
+          country_en, browser, device)
+        select * from unnest(
+          ${nv((x) => x.id)}::uuid[], ${nv((x) => x.e.projectId)}::uuid[], ${nv((x) => x.e.visitorId)}::text[],
+          ${nv((x) => x.e.receivedAt.toISOString())}::timestamptz[], ${nv((x) => x.e.receivedAt.toISOString())}::timestamptz[],
+          ${nv((x) => x.touch.source)}::text[], ${nv((x) => x.touch.medium)}::text[], ${nv((x) => x.touch.campaign)}::text[],
+          ${nv((x) => x.touch.content)}::text[], ${nv((x) => x.touch.term)}::text[], ${nv((x) => x.touch.socialNetwork)}::text[],
+          ${nv((x) => x.touch.clickId?.type ?? null)}::text[], ${nv((x) => x.touch.clickId?.value ?? null)}::text[],
+          ${nv((x) => x.e.referrer)}::text[], ${nv((x) => x.e.url)}::text[], ${nv((x) => x.e.ip)}::text[],
+          ${nv((x) => x.e.geo.city?.ru ?? null)}::text[], ${nv((x) => x.e.geo.city?.en ?? null)}::text[],
+          ${nv((x) => x.e.geo.country?.code ?? null)}::text[], ${nv((x) => x.e.geo.country?.ru ?? null)}::text[],
+          ${nv((x) => x.e.geo.country?.en ?? null)}::text[], ${nv((x) => x.e.device.browser)}::text[],
+          ${nv((x) => x.e.device.device)}::text[])
+      ), continued_visits as (
+        update visits set last_hit_at = greatest(visits.last_hit_at, u.at), hits = visits.hits + u.n
+        from unnest(${cvIds}::uuid[], ${cvIds.map((id) => visitHits.get(id)?.at.toISOString())}::timestamptz[],
+          ${cvIds.map((id) => visitHits.get(id)?.n)}::int[]) as u(id, at, n)
+        where visits.id = u.id
+      ), visitor_state as (
+        update visitors set
+          last_seen_at = u.seen,
+          current_visit_id = u.visit,
+          current_source_key = u.skey,
+          ga_client_id = coalesce(u.ga, visitors.ga_client_id),
+          ym_client_id = coalesce(u.ym, visitors.ym_client_id),
+          ip = coalesce(u.ip, visitors.ip),
+          city_ru = coalesce(u.city_ru, visitors.city_ru), city_en = coalesce(u.city_en, visitors.city_en),
+          country_code = coalesce(u.cc, visitors.country_code),
+          country_ru = coalesce(u.country_ru, visitors.country_ru), country_en = coalesce(u.country_en, visitors.country_en),
+          browser = coalesce(u.browser, visitors.browser), device = coalesce(u.device, visitors.device), os = coalesce(u.os, visitors.os)
+        from unnest(
+          ${col((x) => x.e.projectId)}::uuid[], ${col((x) => x.e.visitorId)}::text[],
+          ${col((x) => x.e.receivedAt.toISOString())}::timestamptz[], ${col((x) => x.s?.current_visit_id)}::uuid[],
+          ${col((x) => x.s?.current_source_key)}::text[],
+          ${col((x) => x.e.gaClientId)}::text[], ${col((x) => x.e.ymClientId)}::text[], ${col((x) => x.e.ip)}::text[],
+          ${col((x) => x.e.geo.city?.ru ?? null)}::text[], ${col((x) => x.e.geo.city?.en ?? null)}::text[],
+          ${col((x) => x.e.geo.country?.code ?? null)}::text[],
+          ${col((x) => x.e.geo.country?.ru ?? null)}::text[], ${col((x) => x.e.geo.country?.en ?? null)}::text[],
+          ${col((x) => x.e.device.browser)}::text[], ${col((x) => x.e.device.device)}::text[], ${col((x) => x.e.device.os)}::text[]
+        ) as u(project_id, id, seen, visit, skey, ga, ym, ip, city_ru, city_en, cc, country_ru, country_en, browser, device, os)
+        where visitors.project_id = u.project_id and visitors.id = u.id
+      )
       insert into hits (project_id, received_at, client_at, visitor_id, visit_id, eid, type, url, referrer)
       select * from unnest(
         ${hits.map((h) => h.e.projectId)}::uuid[], ${hits.map((h) => h.e.receivedAt.toISOString())}::timestamptz[],
