@@ -9,7 +9,9 @@ describe('normaliseEmail', () => {
     ['Иван@Почта.РФ', 'иван@почта.рф'],
     ['sales+leads@shop-partner.ru', 'sales+leads@shop-partner.ru'],
     ["o'brien@example.co.uk", "o'brien@example.co.uk"],
-    ['info@xn--80aairftm.xn--p1ai', 'info@xn--80aairftm.xn--p1ai'],
+    // punycode (what browsers send from type=email fields) and Unicode are one mailbox
+    ['info@xn--80aairftm.xn--p1ai', 'info@магазин.рф'],
+    ['Ivan@XN--E1AFMKFD.XN--P1AI', 'ivan@пример.рф'],
     ['user@sub.domain.example.com', 'user@sub.domain.example.com'],
     ['mailto:Info@Shop.ru', 'info@shop.ru'],
     ['mailto:info@shop.ru?subject=%D0%97%D0%B0%D0%BA%D0%B0%D0%B7', 'info@shop.ru'],

@@ -1,4 +1,4 @@
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 const MAX_NAME_LENGTH = 200;
@@ -26,7 +26,9 @@ export function normaliseEmail(raw: string | null | undefined): string | null {
   const local = text.slice(0, at);
   const domain = text.slice(at + 1);
   if (local.length > MAX_LOCAL_LENGTH || !LOCAL_PART.test(local)) return null;
-  return isMailDomain(domain) ? text : null;
+  if (!isMailDomain(domain)) return null;
+  // Browsers hand over IDN domains of type=email fields as punycode: one mailbox, one spelling.
+  return `${local}@${domainToUnicode(domainToASCII(domain)) || domain}`;
 }
 
 function isMailDomain(domain: string): boolean {
