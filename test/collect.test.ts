@@ -276,3 +276,47 @@ describe('the visitor address', () => {
     }
   });
 });
+
+describe('the collector endpoint outside the API router', () => {
+  it('answers other content types with 415 in the error shape, in English when asked', async () => {
+    const r = await fetch(`${server.url}/collect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en' },
+      body: 'v=1',
+    });
+    expect(r.status).toBe(415);
+    const body = (await r.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('unsupported_media_type');
+    expect(body.error.message).toMatch(/Content-Type/);
+  });
+
+  it('answers a CORS preflight, should a browser send one', async () => {
+    const r = await fetch(`${server.url}/collect`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: site,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(r.status).toBe(204);
+    expect(r.headers.get('access-control-allow-origin')).toBe(site);
+    expect(r.headers.get('access-control-allow-methods')).toBe('POST');
+  });
+
+  it('leaves other methods and paths to the API (GET /collect is a 404 in the error shape)', async () => {
+    const r = await fetch(`${server.url}/collect`);
+    expect(r.status).toBe(404);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe('route_not_found');
+  });
+
+  it('reports its requests in /metrics', async () => {
+    await collect(server.url, { site: siteKey, cid: randomId(18), url: `${site}/` });
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(
+      /leadtrail_http_request_duration_seconds_count\{method="POST",route="\/collect",status="204"\} [1-9]/,
+    );
+    expect(text).toMatch(/leadtrail_collect_events_total\{outcome="stored"\} [1-9]/);
+    expect(text).toMatch(/leadtrail_collect_batch_events_count [1-9]/);
+  });
+});

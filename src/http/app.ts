@@ -1,3 +1,4 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -5,13 +6,13 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { createCollector } from '../tracking/collector.js';
 import { installAuth } from './auth.js';
 import { installCabinet } from './cabinet.js';
+import { COLLECT_PATH, collectEndpoint } from './collect-endpoint.js';
 import type { AppContext } from './context.js';
 import { installDrain } from './drain.js';
 import { installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { accountRoutes } from './routes/account.js';
 import { authRoutes } from './routes/auth.js';
-import { collectRoutes } from './routes/collect.js';
 import { healthRoutes } from './routes/health.js';
 import { leadImportRoutes } from './routes/lead-import.js';
 import { leadRoutes } from './routes/leads.js';
@@ -49,7 +50,15 @@ export interface BuiltApp {
 }
 
 export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
+  // The collector answers its own requests ahead of Fastify (see collect-endpoint.ts); it is set
+  // below, once the parts it needs exist, and before the server listens.
+  let collect: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  let closing = false;
   const app: FastifyInstance = Fastify({
+    serverFactory: (handler) =>
+      createServer((req, res) => {
+        if (!collect?.(req, res)) handler(req, res);
+      }),
     loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Per-request logs would dominate at tracker volumes; /metrics carries the request figures.
     logController: new LogController({ disableRequestLogging: true }),
@@ -89,7 +98,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   });
   await app.register(fastifyCookie);
   installAuth(app, { db: ctx.db, publicUrl: ctx.config.publicUrl });
-  const registry = installMetrics(app);
+  const metrics = installMetrics(app);
 
   await app.register(healthRoutes(ctx));
   await app.register(authRoutes(ctx), { prefix: '/api/v1' });
@@ -99,9 +108,22 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   await app.register(projectRoutes(ctx), { prefix: '/api/v1' });
   await app.register(leadRoutes(ctx), { prefix: '/api/v1' });
   await app.register(leadImportRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(
-    collectRoutes(createCollector({ db: ctx.db, logger: ctx.logger, geo: ctx.geo, registry })),
-  );
+  const collector = createCollector({
+    db: ctx.db,
+    logger: ctx.logger,
+    geo: ctx.geo,
+    registry: metrics.registry,
+  });
+  collect = collectEndpoint({
+    ...collector,
+    drain,
+    trustProxy: ctx.config.trustProxy,
+    isClosing: () => closing,
+    observe: (status, seconds) => metrics.observeHttp('POST', COLLECT_PATH, status, seconds),
+  });
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   await app.register(trackerScriptRoutes());
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

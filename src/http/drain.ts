@@ -7,7 +7,14 @@ const counted = new WeakSet<FastifyRequest>();
  * but a handler whose client has gone away keeps running (and querying) after its socket closed;
  * shutdown waits for this count to reach zero before the database is closed.
  */
-export function installDrain(app: FastifyInstance): { drained(timeoutMs: number): Promise<boolean> } {
+export interface Drain {
+  /** resolves once no handler is running (true) or the timeout passed (false) */
+  drained(timeoutMs: number): Promise<boolean>;
+  /** counts work done outside Fastify's routing (the collector's own handler) */
+  track<T>(work: Promise<T>): Promise<T>;
+}
+
+export function installDrain(app: FastifyInstance): Drain {
   let inFlight = 0;
   const done = (req: FastifyRequest) => {
     if (counted.delete(req)) inFlight--;
@@ -20,6 +27,14 @@ export function installDrain(app: FastifyInstance): { drained(timeoutMs: number)
   app.addHook('onSend', async (req) => done(req));
   app.addHook('onResponse', async (req) => done(req));
   return {
+    async track(work) {
+      inFlight++;
+      try {
+        return await work;
+      } finally {
+        inFlight--;
+      }
+    },
     async drained(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

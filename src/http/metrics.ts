@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-export function installMetrics(app: FastifyInstance): Registry {
+export interface Metrics {
+  registry: Registry;
+  /** records a request Fastify did not route (the collector answers those itself) */
+  observeHttp(method: string, route: string, status: number, seconds: number): void;
+}
+
+export function installMetrics(app: FastifyInstance): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'leadtrail_' });
   const duration = new Histogram({
@@ -23,5 +29,9 @@ export function installMetrics(app: FastifyInstance): Registry {
     reply.type(registry.contentType);
     return registry.metrics();
   });
-  return registry;
+  return {
+    registry,
+    observeHttp: (method, route, status, seconds) =>
+      duration.observe({ method, route, status: String(status) }, seconds),
+  };
 }

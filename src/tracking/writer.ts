@@ -55,7 +55,7 @@ export class EventWriter {
     private readonly logger: Logger,
     opts: Partial<Options> = {},
   ) {
-    this.#opts = { maxBatch: 500, maxBuffered: 10_000, concurrency: 1, ...opts };
+    this.#opts = { maxBatch: 500, maxBuffered: 10_000, concurrency: 2, ...opts };
   }
 
   get buffered(): number {
