@@ -45,7 +45,6 @@ interface Options {
 export class EventWriter {
   #queue: Pending[] = [];
   #active = 0;
-  #idleWaiters: Array<() => void> = [];
   readonly #opts: Options;
   /** committed batches and events since start, to see group commit at work */
   readonly stats = { batches: 0, events: 0 };
@@ -58,22 +57,12 @@ export class EventWriter {
     this.#opts = { maxBatch: 500, maxBuffered: 10_000, concurrency: 2, ...opts };
   }
 
-  get buffered(): number {
-    return this.#queue.length;
-  }
-
   submit(event: EnrichedEvent): Promise<void> {
     if (this.#queue.length >= this.#opts.maxBuffered) return Promise.reject(new BufferFullError());
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ event, resolve, reject });
       this.#pump();
     });
-  }
-
-  /** Resolves when everything submitted so far is written (used on shutdown). */
-  idle(): Promise<void> {
-    if (this.#active === 0 && this.#queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   /** Starts batches while there is work and a free slot; what arrives meanwhile forms the next batch. */
@@ -84,7 +73,6 @@ export class EventWriter {
       void this.#writeBatch(batch).finally(() => {
         this.#active--;
         this.#pump();
-        if (this.#active === 0 && this.#queue.length === 0) for (const w of this.#idleWaiters.splice(0)) w();
       });
     }
   }
