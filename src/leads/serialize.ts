@@ -1,26 +1,6 @@
 import { z } from 'zod';
 import type { Language, Lead, Visit } from '../db/schema.js';
-
-const PARAM_KEYS = [
-  'sent_at',
-  'source',
-  'medium',
-  'campaign',
-  'content',
-  'term',
-  'social_network',
-  'path',
-  'city',
-  'ip',
-  'ga_client_id',
-  'ym_client_id',
-  'at_client_id',
-  'page',
-  'browser',
-  'country',
-  'device',
-  'mailbox',
-] as const;
+import { PARAM_KEYS } from './param-keys.js';
 
 export const paramsJson = z.object(
   Object.fromEntries(PARAM_KEYS.map((k) => [k, z.string().nullable()])) as Record<

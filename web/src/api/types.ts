@@ -85,26 +85,10 @@ export type AttributionModel = 'last_non_direct' | 'first_click' | 'last_click';
 
 export type LeadType = 'form' | 'phone' | 'chat' | 'email' | 'offline';
 
-/** The 18 lead parameters, in the order the cabinet shows them. */
-export type ParamKey =
-  | 'sent_at'
-  | 'source'
-  | 'medium'
-  | 'campaign'
-  | 'content'
-  | 'term'
-  | 'social_network'
-  | 'path'
-  | 'city'
-  | 'ip'
-  | 'ga_client_id'
-  | 'ym_client_id'
-  | 'at_client_id'
-  | 'page'
-  | 'browser'
-  | 'country'
-  | 'device'
-  | 'mailbox';
+/** The 18 lead parameters, in the order the cabinet shows them (shared with the server). */
+export type { ParamKey } from '../../../src/leads/param-keys';
+
+import type { ParamKey } from '../../../src/leads/param-keys';
 export type LeadParams = Record<ParamKey, string | null>;
 
 export interface Visit {

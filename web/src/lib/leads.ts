@@ -1,27 +1,8 @@
-import type { AttributionModel, Lang, LeadType, ParamKey } from '../api/types';
+import type { AttributionModel, Lang, LeadType } from '../api/types';
 
 export const LEAD_TYPES: readonly LeadType[] = ['form', 'phone', 'chat', 'email', 'offline'];
 
-export const PARAM_KEYS: readonly ParamKey[] = [
-  'sent_at',
-  'source',
-  'medium',
-  'campaign',
-  'content',
-  'term',
-  'social_network',
-  'path',
-  'city',
-  'ip',
-  'ga_client_id',
-  'ym_client_id',
-  'at_client_id',
-  'page',
-  'browser',
-  'country',
-  'device',
-  'mailbox',
-];
+export { PARAM_KEYS } from '../../../src/leads/param-keys';
 
 export const ATTRIBUTION_MODELS: readonly AttributionModel[] = [
   'last_non_direct',
