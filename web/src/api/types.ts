@@ -1,3 +1,5 @@
+import type { ParamKey } from '../../../src/leads/param-keys';
+
 export type Lang = 'ru' | 'en';
 export type Role = 'owner' | 'admin' | 'viewer';
 
@@ -88,7 +90,6 @@ export type LeadType = 'form' | 'phone' | 'chat' | 'email' | 'offline';
 /** The 18 lead parameters, in the order the cabinet shows them (shared with the server). */
 export type { ParamKey } from '../../../src/leads/param-keys';
 
-import type { ParamKey } from '../../../src/leads/param-keys';
 export type LeadParams = Record<ParamKey, string | null>;
 
 export interface Visit {
