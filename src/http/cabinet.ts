@@ -1,15 +1,12 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { packageRoot } from '../package-root.js';
 import { sendRouteNotFound } from './errors.js';
 
-/** web/dist relative to the package root, both from src/ (tests) and from the dist/ bundle. */
 export function cabinetDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'web', 'dist');
+  return join(packageRoot(), 'web', 'dist');
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Db } from '../db/connection.js';
+import { findLeadProject } from '../db/queries/projects.js';
 import type { LeadProject } from '../leads/create.js';
+import { toLeadProject } from '../leads/project.js';
 
 export interface Site extends LeadProject {
   domains: string[];
@@ -45,29 +47,7 @@ export class SiteDirectory {
   }
 
   async #query(siteKey: string): Promise<Site | null> {
-    const row = await this.db
-      .selectFrom('projects as p')
-      .innerJoin('accounts as a', 'a.id', 'p.account_id')
-      .select([
-        'p.id',
-        'p.domains',
-        'p.phone_region',
-        'p.duplicate_window_minutes',
-        'p.attribution_model',
-        'a.language',
-      ])
-      .where('p.site_key', '=', siteKey)
-      .where('p.deleted_at', 'is', null)
-      .executeTakeFirst();
-    return row
-      ? {
-          id: row.id,
-          domains: row.domains,
-          phoneRegion: row.phone_region.trim(),
-          duplicateWindowMinutes: row.duplicate_window_minutes,
-          attributionModel: row.attribution_model,
-          language: row.language,
-        }
-      : null;
+    const row = await findLeadProject(this.db, { siteKey });
+    return row ? { ...toLeadProject(row), domains: row.domains } : null;
   }
 }

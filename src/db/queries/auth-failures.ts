@@ -5,7 +5,7 @@ export async function recordAuthFailure(db: Db, email: string, ip: string): Prom
   await db.insertInto('auth_failures').values({ email, ip }).execute();
 }
 
-/** Failures in the window for this e-mail and for this IP; old rows are pruned as a side effect. */
+/** Failures in the window for this e-mail and for this IP (old rows are swept by housekeeping). */
 export async function countRecentAuthFailures(
   db: Db,
   email: string,
@@ -13,10 +13,6 @@ export async function countRecentAuthFailures(
   windowSeconds: number,
 ): Promise<{ byEmail: number; byIp: number; oldestInWindow: Date | null }> {
   const since = sql<Date>`now() - make_interval(secs => ${windowSeconds})`;
-  await db
-    .deleteFrom('auth_failures')
-    .where('created_at', '<', sql<Date>`now() - interval '1 day'`)
-    .execute();
   const row = await db
     .selectFrom('auth_failures')
     .where('created_at', '>', since)

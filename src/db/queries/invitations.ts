@@ -47,6 +47,16 @@ export async function deleteInvitation(db: Db, accountId: string, id: string): P
   return r.numDeletedRows > 0n;
 }
 
+export function findOpenInvitation(db: Db, accountId: string, id: string): Promise<Invitation | undefined> {
+  return db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .where('accepted_at', 'is', null)
+    .executeTakeFirst();
+}
+
 export function findOpenInvitationByToken(
   db: Db,
   tokenHash: string,

@@ -83,6 +83,7 @@ export async function softDeleteProject(db: Db, accountId: string, id: string): 
 
 export interface LeadProjectRow {
   id: string;
+  domains: string[];
   account_id: string;
   phone_region: string;
   duplicate_window_minutes: number;
@@ -90,10 +91,10 @@ export interface LeadProjectRow {
   language: 'ru' | 'en';
 }
 
-/** The project (with its account's language) a lead-intake key or a cabinet id points to. */
+/** The project (with its account's language) a lead-intake key, a site key or a cabinet id points to. */
 export function findLeadProject(
   db: Db,
-  by: { apiKeyHash: string } | { accountId: string; id: string },
+  by: { apiKeyHash: string } | { siteKey: string } | { accountId: string; id: string },
 ): Promise<LeadProjectRow | undefined> {
   let q = db
     .selectFrom('projects as p')
@@ -101,15 +102,15 @@ export function findLeadProject(
     .select([
       'p.id',
       'p.account_id',
+      'p.domains',
       'p.phone_region',
       'p.duplicate_window_minutes',
       'p.attribution_model',
       'a.language',
     ])
     .where('p.deleted_at', 'is', null);
-  q =
-    'apiKeyHash' in by
-      ? q.where('p.api_key_hash', '=', by.apiKeyHash)
-      : q.where('p.id', '=', by.id).where('p.account_id', '=', by.accountId);
+  if ('apiKeyHash' in by) q = q.where('p.api_key_hash', '=', by.apiKeyHash);
+  else if ('siteKey' in by) q = q.where('p.site_key', '=', by.siteKey);
+  else q = q.where('p.id', '=', by.id).where('p.account_id', '=', by.accountId);
   return q.executeTakeFirst();
 }

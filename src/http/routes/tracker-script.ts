@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
+import { packageRoot } from '../../package-root.js';
 
-/** dist/tracker/t.js relative to the package root, both from src/ (tests) and from the dist/ bundle. */
 export function trackerScriptPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'dist', 'tracker', 't.js');
+  return join(packageRoot(), 'dist', 'tracker', 't.js');
 }
 
 /** If-None-Match holds `*` or the tag (weak comparison, as RFC 9110 asks for this header). */

@@ -15,6 +15,7 @@ import {
 } from '../../db/queries/accounts.js';
 import {
   deleteInvitation,
+  findOpenInvitation,
   findOpenInvitationByToken,
   insertInvitation,
   listOpenInvitations,
@@ -175,8 +176,7 @@ export const userRoutes =
       async (req, reply) => {
         const p = requireUser(req);
         // Look before the role check so another account's id is a 404 for everyone.
-        const open = await listOpenInvitations(ctx.db, p.account.id);
-        if (!open.some((i) => i.id === req.params.id)) throw notFound();
+        if (!(await findOpenInvitation(ctx.db, p.account.id, req.params.id))) throw notFound();
         requireRole(req, 'admin');
         await deleteInvitation(ctx.db, p.account.id, req.params.id);
         return reply.status(204).send();
