@@ -89,3 +89,21 @@ function truncate(text: string, max: number): string {
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
   return text.slice(0, end).trimEnd();
 }
+
+/**
+ * What is wrong with the e-mail and phone someone sent, by field: contacts that cannot be
+ * understood are refused (400 / a CSV row error), never silently dropped.
+ */
+export function contactProblems(
+  contact: { email?: string | null; phone?: string | null },
+  defaultRegion: CountryCode,
+): Array<{ field: 'email' | 'phone'; message: string }> {
+  return [
+    ...(contact.email && !normaliseEmail(contact.email)
+      ? [{ field: 'email' as const, message: 'not an e-mail address' }]
+      : []),
+    ...(contact.phone && !normalisePhone(contact.phone, defaultRegion)
+      ? [{ field: 'phone' as const, message: 'not a phone number' }]
+      : []),
+  ];
+}

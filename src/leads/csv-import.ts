@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import type { CountryCode } from 'libphonenumber-js';
 import type { LeadType } from '../db/schema.js';
-import { normaliseEmail, normalisePhone } from './contact.js';
+import { contactProblems } from './contact.js';
 
 /** The columns an import understands, by their canonical (API) name. */
 export type CsvColumn =
@@ -203,10 +203,7 @@ function readRow(
   if (errors.length) return { errors };
 
   if (!cells.email && !cells.phone && !cells.name) fail('contact', 'give at least one of email, phone, name');
-  const email = cells.email ? normaliseEmail(cells.email) : null;
-  if (cells.email && !email) fail('email', 'not an e-mail address');
-  const phone = cells.phone ? normalisePhone(cells.phone, opts.phoneRegion) : null;
-  if (cells.phone && !phone) fail('phone', 'not a phone number');
+  for (const p of contactProblems(cells, opts.phoneRegion)) fail(p.field, p.message);
 
   let type: LeadType = 'offline';
   if (cells.type) {

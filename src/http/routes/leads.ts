@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { NO_NUL_MESSAGE, noNul, uuidParam } from '../../accounts/fields.js';
 import { findLead, listLeads } from '../../db/queries/leads.js';
 import { findLeadProject } from '../../db/queries/projects.js';
 import { listVisits } from '../../db/queries/visitors.js';
-import { normaliseEmail, normalisePhone } from '../../leads/contact.js';
+import { contactProblems } from '../../leads/contact.js';
 import { createLead } from '../../leads/create.js';
 import { toLeadProject } from '../../leads/project.js';
 import { leadJson, toLeadJson } from '../../leads/serialize.js';
@@ -75,15 +76,10 @@ export const leadRoutes =
         if (!row) throw new AppError(401, 'invalid_api_key');
         const project = toLeadProject(row);
         const b = req.body;
-        // Contacts that cannot be understood are refused, not silently dropped.
-        const details = [
-          ...(b.contact.email && !normaliseEmail(b.contact.email)
-            ? [{ path: 'body.contact.email', message: 'not an e-mail address' }]
-            : []),
-          ...(b.contact.phone && !normalisePhone(b.contact.phone, project.phoneRegion as never)
-            ? [{ path: 'body.contact.phone', message: 'not a phone number' }]
-            : []),
-        ];
+        const details = contactProblems(b.contact, project.phoneRegion as CountryCode).map((p) => ({
+          path: `body.contact.${p.field}`,
+          message: p.message,
+        }));
         if (details.length) throw new AppError(400, 'validation_error', {}, details);
         const { lead, created } = await ctx.db.transaction().execute((trx) =>
           createLead(trx, project, {
