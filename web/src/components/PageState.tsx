@@ -1,3 +1,5 @@
+import type { UseQueryResult } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { useI18n } from '../i18n';
 
@@ -30,4 +32,30 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       )}
     </div>
   );
+}
+
+/**
+ * A list query's four states in one place: loading, failed (with retry), empty, or the list.
+ * `padded` is for lists inside a flush card, whose messages need the card's padding.
+ */
+export function QueryList<T>({
+  query,
+  empty,
+  padded = false,
+  children,
+}: {
+  query: UseQueryResult<{ items: T[] }>;
+  empty?: ReactNode;
+  padded?: boolean;
+  children: (items: T[]) => ReactNode;
+}) {
+  if (query.isPending) return <Loading />;
+  if (query.isError) {
+    const state = <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+    return padded ? <div className="card-pad">{state}</div> : state;
+  }
+  if (query.data.items.length === 0 && empty !== undefined) {
+    return <p className={padded ? 'muted card-pad' : 'muted'}>{empty}</p>;
+  }
+  return <>{children(query.data.items)}</>;
 }

@@ -9,7 +9,7 @@ import { Field, hintId } from '../components/Field';
 import { FormError, Notice } from '../components/FormError';
 import { useCurrentMe, usePermissions } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';
-import { ErrorState, Loading } from '../components/PageState';
+import { QueryList } from '../components/PageState';
 import { CurrencySelect, LanguageSelect, TimezoneSelect } from '../components/Selects';
 import { useI18n } from '../i18n';
 import { useFormat } from '../lib/format';
@@ -282,61 +282,57 @@ function TokensCard() {
           </div>
         </div>
       )}
-      {tokens.isPending ? (
-        <Loading />
-      ) : tokens.isError ? (
-        <ErrorState error={tokens.error} onRetry={() => tokens.refetch()} />
-      ) : tokens.data.items.length === 0 ? (
-        <p className="muted">{t('settings.tokensEmpty')}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="tokens-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('settings.colName')}</th>
-                <th scope="col">{t('settings.colPrefix')}</th>
-                <th scope="col">{t('settings.colCreated')}</th>
-                <th scope="col">{t('settings.colLastUsed')}</th>
-                <th scope="col" className="col-actions">
-                  <span className="visually-hidden">{t('common.revoke')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.data.items.map((tok) => (
-                <tr key={tok.id}>
-                  <td>{tok.name}</td>
-                  <td>
-                    <code>{tok.prefix}…</code>
-                  </td>
-                  <td className="nowrap">{fmt.date(tok.createdAt)}</td>
-                  <td className="nowrap">
-                    {tok.lastUsedAt ? (
-                      fmt.dateTime(tok.lastUsedAt)
-                    ) : (
-                      <span className="muted">{t('settings.neverUsed')}</span>
-                    )}
-                  </td>
-                  <td className="col-actions">
-                    <ConfirmButton
-                      label={t('common.revoke')}
-                      title={t('settings.revokeTitle', { name: tok.name })}
-                      text={t('settings.revokeText')}
-                      confirmLabel={t('common.revoke')}
-                      danger
-                      onConfirm={async () => {
-                        await api.revokeToken(tok.id);
-                        if (created?.id === tok.id) setCreated(null);
-                        await queryClient.invalidateQueries({ queryKey: keys.tokens });
-                      }}
-                    />
-                  </td>
+      <QueryList query={tokens} empty={t('settings.tokensEmpty')}>
+        {(items) => (
+          <div className="table-wrap">
+            <table className="table" data-testid="tokens-list">
+              <thead>
+                <tr>
+                  <th scope="col">{t('settings.colName')}</th>
+                  <th scope="col">{t('settings.colPrefix')}</th>
+                  <th scope="col">{t('settings.colCreated')}</th>
+                  <th scope="col">{t('settings.colLastUsed')}</th>
+                  <th scope="col" className="col-actions">
+                    <span className="visually-hidden">{t('common.revoke')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {items.map((tok) => (
+                  <tr key={tok.id}>
+                    <td>{tok.name}</td>
+                    <td>
+                      <code>{tok.prefix}…</code>
+                    </td>
+                    <td className="nowrap">{fmt.date(tok.createdAt)}</td>
+                    <td className="nowrap">
+                      {tok.lastUsedAt ? (
+                        fmt.dateTime(tok.lastUsedAt)
+                      ) : (
+                        <span className="muted">{t('settings.neverUsed')}</span>
+                      )}
+                    </td>
+                    <td className="col-actions">
+                      <ConfirmButton
+                        label={t('common.revoke')}
+                        title={t('settings.revokeTitle', { name: tok.name })}
+                        text={t('settings.revokeText')}
+                        confirmLabel={t('common.revoke')}
+                        danger
+                        onConfirm={async () => {
+                          await api.revokeToken(tok.id);
+                          if (created?.id === tok.id) setCreated(null);
+                          await queryClient.invalidateQueries({ queryKey: keys.tokens });
+                        }}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryList>
     </section>
   );
 }

@@ -9,7 +9,7 @@ import { Field, hintId } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { useCurrentMe, usePermissions } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';
-import { ErrorState, Loading } from '../components/PageState';
+import { QueryList } from '../components/PageState';
 import { RoleSelect } from '../components/Selects';
 import { useI18n } from '../i18n';
 import { useFormat } from '../lib/format';
@@ -44,70 +44,66 @@ function MembersCard() {
           <FormError error={changeRole.error} />
         </div>
       ) : null}
-      {members.isPending ? (
-        <Loading />
-      ) : members.isError ? (
-        <div className="card-pad">
-          <ErrorState error={members.error} onRetry={() => members.refetch()} />
-        </div>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="members-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('users.colEmail')}</th>
-                <th scope="col">{t('users.colName')}</th>
-                <th scope="col">{t('users.colRole')}</th>
-                <th scope="col">{t('users.colJoined')}</th>
-                <th scope="col" className="col-actions">
-                  <span className="visually-hidden">{t('common.remove')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.items.map((m) => (
-                <tr key={m.id}>
-                  <td>
-                    {m.email}
-                    {m.id === user.id && <span className="muted"> ({t('common.you')})</span>}
-                  </td>
-                  <td>{m.name || <span className="muted">{t('common.none')}</span>}</td>
-                  <td>
-                    {isOwner ? (
-                      <RoleSelect
-                        className="select-sm"
-                        aria-label={t('users.roleOf', { email: m.email })}
-                        roles={ALL_ROLES}
-                        value={m.role}
-                        disabled={changeRole.isPending}
-                        onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as Role })}
-                      />
-                    ) : (
-                      <span className={`badge badge-role-${m.role}`}>{t(`role.${m.role}`)}</span>
-                    )}
-                  </td>
-                  <td className="nowrap">{fmt.date(m.createdAt)}</td>
-                  <td className="col-actions">
-                    {canRemove(m) && (
-                      <ConfirmButton
-                        label={t('common.remove')}
-                        title={t('users.removeTitle', { email: m.email })}
-                        text={t('users.removeText')}
-                        confirmLabel={t('common.remove')}
-                        danger
-                        onConfirm={async () => {
-                          await api.removeUser(m.id);
-                          await queryClient.invalidateQueries({ queryKey: keys.users });
-                        }}
-                      />
-                    )}
-                  </td>
+      <QueryList query={members} padded>
+        {(items) => (
+          <div className="table-wrap">
+            <table className="table" data-testid="members-list">
+              <thead>
+                <tr>
+                  <th scope="col">{t('users.colEmail')}</th>
+                  <th scope="col">{t('users.colName')}</th>
+                  <th scope="col">{t('users.colRole')}</th>
+                  <th scope="col">{t('users.colJoined')}</th>
+                  <th scope="col" className="col-actions">
+                    <span className="visually-hidden">{t('common.remove')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {items.map((m) => (
+                  <tr key={m.id}>
+                    <td>
+                      {m.email}
+                      {m.id === user.id && <span className="muted"> ({t('common.you')})</span>}
+                    </td>
+                    <td>{m.name || <span className="muted">{t('common.none')}</span>}</td>
+                    <td>
+                      {isOwner ? (
+                        <RoleSelect
+                          className="select-sm"
+                          aria-label={t('users.roleOf', { email: m.email })}
+                          roles={ALL_ROLES}
+                          value={m.role}
+                          disabled={changeRole.isPending}
+                          onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as Role })}
+                        />
+                      ) : (
+                        <span className={`badge badge-role-${m.role}`}>{t(`role.${m.role}`)}</span>
+                      )}
+                    </td>
+                    <td className="nowrap">{fmt.date(m.createdAt)}</td>
+                    <td className="col-actions">
+                      {canRemove(m) && (
+                        <ConfirmButton
+                          label={t('common.remove')}
+                          title={t('users.removeTitle', { email: m.email })}
+                          text={t('users.removeText')}
+                          confirmLabel={t('common.remove')}
+                          danger
+                          onConfirm={async () => {
+                            await api.removeUser(m.id);
+                            await queryClient.invalidateQueries({ queryKey: keys.users });
+                          }}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryList>
     </section>
   );
 }
@@ -124,54 +120,48 @@ function InvitationsCard() {
       <div className="card-head card-pad">
         <h2 id="invitations-title">{t('users.invitations')}</h2>
       </div>
-      {invitations.isPending ? (
-        <Loading />
-      ) : invitations.isError ? (
-        <div className="card-pad">
-          <ErrorState error={invitations.error} onRetry={() => invitations.refetch()} />
-        </div>
-      ) : invitations.data.items.length === 0 ? (
-        <p className="muted card-pad">{t('users.noInvitations')}</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="invitations-list">
-            <thead>
-              <tr>
-                <th scope="col">{t('users.colEmail')}</th>
-                <th scope="col">{t('users.colRole')}</th>
-                <th scope="col">{t('users.colExpires')}</th>
-                <th scope="col" className="col-actions">
-                  <span className="visually-hidden">{t('common.revoke')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {invitations.data.items.map((i) => (
-                <tr key={i.id}>
-                  <td>{i.email}</td>
-                  <td>
-                    <span className={`badge badge-role-${i.role}`}>{t(`role.${i.role}`)}</span>
-                  </td>
-                  <td className="nowrap">{fmt.date(i.expiresAt)}</td>
-                  <td className="col-actions">
-                    <ConfirmButton
-                      label={t('common.revoke')}
-                      title={t('users.revokeTitle', { email: i.email })}
-                      text={t('users.revokeText')}
-                      confirmLabel={t('common.revoke')}
-                      danger
-                      onConfirm={async () => {
-                        await api.revokeInvitation(i.id);
-                        await queryClient.invalidateQueries({ queryKey: keys.invitations });
-                      }}
-                    />
-                  </td>
+      <QueryList query={invitations} padded empty={t('users.noInvitations')}>
+        {(items) => (
+          <div className="table-wrap">
+            <table className="table" data-testid="invitations-list">
+              <thead>
+                <tr>
+                  <th scope="col">{t('users.colEmail')}</th>
+                  <th scope="col">{t('users.colRole')}</th>
+                  <th scope="col">{t('users.colExpires')}</th>
+                  <th scope="col" className="col-actions">
+                    <span className="visually-hidden">{t('common.revoke')}</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {items.map((i) => (
+                  <tr key={i.id}>
+                    <td>{i.email}</td>
+                    <td>
+                      <span className={`badge badge-role-${i.role}`}>{t(`role.${i.role}`)}</span>
+                    </td>
+                    <td className="nowrap">{fmt.date(i.expiresAt)}</td>
+                    <td className="col-actions">
+                      <ConfirmButton
+                        label={t('common.revoke')}
+                        title={t('users.revokeTitle', { email: i.email })}
+                        text={t('users.revokeText')}
+                        confirmLabel={t('common.revoke')}
+                        danger
+                        onConfirm={async () => {
+                          await api.revokeInvitation(i.id);
+                          await queryClient.invalidateQueries({ queryKey: keys.invitations });
+                        }}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </QueryList>
     </section>
   );
 }
