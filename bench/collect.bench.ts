@@ -31,7 +31,8 @@ import { startBareServer } from './baseline.js';
  *   was answered 2xx or was still in flight when the load stopped (no answer: a tracker resends it).
  *
  * BENCH_SECONDS (default 10) sets each phase's duration, BENCH_CONNECTIONS (default 50) the
- * connections.
+ * connections. BENCH_DIAG=1 adds PostgreSQL's time per statement and samples of what its backends
+ * wait on; BENCH_PROF=<dir> writes a CPU profile of the service.
  */
 
 // ---------------------------------------------------------------- child processes
@@ -74,6 +75,11 @@ function startChild(kind: 'bare' | 'service', env: Record<string, string> = {}):
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(process.argv[1] ?? '', [], {
       env: { ...process.env, ...env, BENCH_CHILD: kind },
+      // BENCH_PROF=<dir>: a V8 CPU profile of the service process, to open in DevTools.
+      execArgv:
+        kind === 'service' && process.env.BENCH_PROF
+          ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
+          : process.execArgv,
       stdio: 'inherit',
     });
     child.once('error', reject);
@@ -607,6 +613,32 @@ function sampleBackends(connectionString: string): { stop(): Promise<Map<string,
   };
 }
 
+async function withClient<T>(connectionString: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return await f(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** BENCH_DIAG=1: PostgreSQL's own time per statement since start (pg_stat_statements), per hit. */
+async function printStatements(connectionString: string, hits: number): Promise<void> {
+  const rows = await withClient(connectionString, (c) =>
+    c.query<{ q: string; calls: string; total: number; plan: number; mean: number }>(
+      `select regexp_replace(left(query, 70), '\\s+', ' ', 'g') as q, calls, total_exec_time as total,
+         total_plan_time as plan, mean_exec_time as mean
+       from pg_stat_statements order by total_exec_time desc limit 12`,
+    ),
+  );
+  console.log(`  PostgreSQL time by statement (since start; per hit of this phase's ${hits}):`);
+  for (const r of rows.rows)
+    console.log(
+      `    ${r.total.toFixed(0).padStart(7)} ms  ${((r.total * 1000) / Math.max(1, hits)).toFixed(0).padStart(5)} µs/hit  ${String(r.calls).padStart(6)} calls  mean ${r.mean.toFixed(2)} ms  ${r.q}`,
+    );
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -616,7 +648,16 @@ async function main(): Promise<void> {
   const logger = createLogger(
     loadConfig({ LOG_LEVEL: 'error', DATA_DIR: dataDir, SECRET_KEY: 'x'.repeat(32) }),
   );
-  const pgServer = await startEmbeddedPostgres({ dataDir, port: 0, logger, shareRunning: false });
+  const diag = Boolean(process.env.BENCH_DIAG);
+  const pgServer = await startEmbeddedPostgres({
+    dataDir,
+    port: 0,
+    logger,
+    shareRunning: false,
+    extraFlags: diag ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [],
+  });
+  if (diag)
+    await withClient(pgServer.connectionString, (c) => c.query('create extension pg_stat_statements'));
   const postmaster = Number.parseInt(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8'), 10);
   const children: Child[] = [];
   let exitCode = 0;
@@ -701,6 +742,7 @@ async function main(): Promise<void> {
     printSteps('phase 1', m0, m1);
     printCpu('phase 1', c0, c1);
     if (sampler) {
+      await printStatements(pgServer.connectionString, full.ok);
       const counts = await sampler.stop();
       const samples = counts.get('(samples)') ?? 1;
       counts.delete('(samples)');

@@ -16,6 +16,8 @@ interface Options {
   logger: Logger;
   /** CLI commands attach to a running service's server; `start` refuses to run twice */
   shareRunning: boolean;
+  /** more `postgres` settings, e.g. `['-c', 'shared_preload_libraries=pg_stat_statements']` for a diagnosis */
+  extraFlags?: string[];
 }
 
 export class AlreadyRunningError extends Error {}
@@ -36,6 +38,7 @@ export async function startEmbeddedPostgres({
   port,
   logger,
   shareRunning,
+  extraFlags = [],
 }: Options): Promise<EmbeddedServer> {
   const databaseDir = join(dataDir, 'postgres');
   const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
@@ -76,6 +79,7 @@ export async function startEmbeddedPostgres({
       '-c',
       'max_connections=200',
       ...(socketDirFits(databaseDir) ? ['-c', `unix_socket_directories=${databaseDir}`] : []),
+      ...extraFlags,
     ],
     onLog: (m: unknown) => logger.trace({ pg: String(m).trim() }, 'embedded postgres'),
     onError: (m: unknown) => logger.debug({ pg: String(m).trim() }, 'embedded postgres'),

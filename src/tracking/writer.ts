@@ -181,7 +181,12 @@ export async function writeEvents(db: Db, events: EnrichedEvent[], afterWrite?: 
 
   const client = await poolOf(db).connect();
   try {
-    await client.query('begin');
+    // The batch statements are prepared once per connection and keep their plan; one planned while
+    // the tables were small would scan them whole for ever. Every row they touch is found by key,
+    // so index lookups are always right here.
+    await client.query(
+      'begin; set local enable_seqscan = off; set local enable_hashjoin = off; set local enable_mergejoin = off',
+    );
     await writeInTransaction(client, events, afterWrite);
     await client.query('commit');
   } catch (err) {
