@@ -654,7 +654,9 @@ async function main(): Promise<void> {
     port: 0,
     logger,
     shareRunning: false,
-    extraFlags: diag ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [],
+    extraFlags: diag
+      ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all']
+      : [],
   });
   if (diag)
     await withClient(pgServer.connectionString, (c) => c.query('create extension pg_stat_statements'));

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/connection.js';
 import { createLogger } from '../src/logger.js';
 import type { EnrichedEvent } from '../src/tracking/events.js';
-import { DIRECT } from '../src/tracking/traffic-source.js';
-import { BufferFullError, EventWriter } from '../src/tracking/writer.js';
+import { VISIT_IDLE_MS } from '../src/tracking/sessionise.js';
+import { type Classified, DIRECT, type Touch } from '../src/tracking/traffic-source.js';
+import { BufferFullError, EventWriter, writeEvents } from '../src/tracking/writer.js';
 import { signUp } from './helpers/client.js';
 import { randomId } from './helpers/collect.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -117,5 +118,170 @@ describe('the collector’s group-commit writer', () => {
     await Promise.all([writer.submit(e), writer.submit({ ...e }), writer.submit({ ...e })]);
     await writer.submit({ ...e });
     expect(await hitsOf([e.visitorId])).toBe(1);
+  });
+
+  it('writes the new events of a batch that also holds resent ones', async () => {
+    const visitorId = randomId(18);
+    const first = event({ visitorId });
+    await writeEvents(db, [first]);
+    const next = event({ visitorId, receivedAt: new Date(first.receivedAt.getTime() + 1000) });
+    await writeEvents(db, [{ ...first }, next, event({ visitorId: randomId(18) })]);
+    expect(await hitsOf([visitorId])).toBe(2);
+    const visit = await db
+      .selectFrom('visits')
+      .selectAll()
+      .where('visitor_id', '=', visitorId)
+      .executeTakeFirstOrThrow();
+    expect(visit.hits).toBe(2);
+  });
+});
+
+const touch = (source: string, medium: string, extra: Partial<Touch> = {}): Classified => ({
+  kind: 'touch',
+  touch: {
+    source,
+    medium,
+    campaign: null,
+    content: null,
+    term: null,
+    socialNetwork: null,
+    clickId: null,
+    ...extra,
+  },
+});
+const continuation: Classified = { kind: 'continuation' };
+const yandex = touch('yandex', 'cpc', {
+  campaign: 'весна',
+  term: 'купить диван',
+  clickId: { type: 'yclid', value: '123' },
+});
+
+/**
+ * Writes one visitor's hits, one batch each (or all in one batch), and returns the visits in
+ * order with the visit of each hit. Sessionising happens in the batch function in the database.
+ */
+async function visitsAfter(hits: Array<[ms: number, traffic: Classified]>, oneBatch = false) {
+  const visitorId = randomId(18);
+  const t0 = Date.parse('2026-11-24T10:00:00+03:00');
+  const events = hits.map(([ms, traffic]) => event({ visitorId, traffic, receivedAt: new Date(t0 + ms) }));
+  if (oneBatch) await writeEvents(db, events);
+  else for (const e of events) await writeEvents(db, [e]);
+  const visits = await db
+    .selectFrom('visits')
+    .selectAll()
+    .where('visitor_id', '=', visitorId)
+    .orderBy('started_at')
+    .execute();
+  const hitVisits = await db
+    .selectFrom('hits')
+    .select(['visit_id', 'received_at'])
+    .where('visitor_id', '=', visitorId)
+    .orderBy('received_at')
+    .execute();
+  const index = hitVisits.map((h) => visits.findIndex((v) => v.id === h.visit_id));
+  return { visits, index };
+}
+
+describe('sessionising (in the batch function)', () => {
+  for (const oneBatch of [false, true]) {
+    const how = oneBatch ? 'all hits in one batch' : 'a batch per hit';
+    it(`opens the first visit with the hit’s source, or direct for an internal one (${how})`, async () => {
+      const a = await visitsAfter([[0, yandex]], oneBatch);
+      expect(a.visits).toHaveLength(1);
+      expect(a.visits[0]).toMatchObject({
+        source: 'yandex',
+        medium: 'cpc',
+        campaign: 'весна',
+        term: 'купить диван',
+        click_id_type: 'yclid',
+        click_id: '123',
+        hits: 1,
+      });
+      const b = await visitsAfter([[0, continuation]], oneBatch);
+      expect(b.visits[0]).toMatchObject({ source: '(direct)', medium: '(none)' });
+    });
+
+    it(`continues the visit for internal pages, the same source and typed-in addresses (${how})`, async () => {
+      const { visits, index } = await visitsAfter(
+        [
+          [0, yandex],
+          [60_000, continuation],
+          [120_000, yandex],
+          [180_000, { kind: 'touch', touch: { ...DIRECT } }],
+        ],
+        oneBatch,
+      );
+      expect(visits).toHaveLength(1);
+      expect(visits[0]?.hits).toBe(4);
+      expect(index).toEqual([0, 0, 0, 0]);
+    });
+
+    it(`opens a new visit on another source, even another campaign of the same source (${how})`, async () => {
+      const { visits, index } = await visitsAfter(
+        [
+          [0, yandex],
+          [1000, touch('google', 'organic')],
+          [2000, continuation],
+          [3000, touch('yandex', 'cpc', { campaign: 'осень' })],
+        ],
+        oneBatch,
+      );
+      expect(visits.map((v) => `${v.source}/${v.medium}/${v.campaign ?? ''}`)).toEqual([
+        'yandex/cpc/весна',
+        'google/organic/',
+        'yandex/cpc/осень',
+      ]);
+      expect(index).toEqual([0, 1, 1, 2]);
+      expect(visits.map((v) => v.hits)).toEqual([1, 2, 1]);
+    });
+
+    it(`opens a new visit after 30 minutes idle: direct if nothing says otherwise (${how})`, async () => {
+      const { visits, index } = await visitsAfter(
+        [
+          [0, yandex],
+          [VISIT_IDLE_MS, continuation],
+          [2 * VISIT_IDLE_MS + 1, continuation],
+          [3 * VISIT_IDLE_MS + 2, yandex],
+        ],
+        oneBatch,
+      );
+      expect(visits.map((v) => v.source)).toEqual(['yandex', '(direct)', 'yandex']);
+      expect(index).toEqual([0, 0, 1, 2]);
+    });
+  }
+
+  it('keeps the visitor’s state: last seen, current visit, and the enrichment of its latest hit', async () => {
+    const visitorId = randomId(18);
+    const at = new Date('2026-11-24T12:00:00+03:00');
+    await writeEvents(db, [
+      event({ visitorId, receivedAt: at, traffic: yandex, gaClientId: '1234567890.1234567890' }),
+      event({
+        visitorId,
+        receivedAt: new Date(at.getTime() + 5000),
+        traffic: continuation,
+        ip: '95.173.136.70',
+        geo: { city: { ru: 'Москва', en: 'Moscow' }, country: { code: 'RU', ru: 'Россия', en: 'Russia' } },
+      }),
+    ]);
+    const v = await db
+      .selectFrom('visitors')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('id', '=', visitorId)
+      .executeTakeFirstOrThrow();
+    const visit = await db
+      .selectFrom('visits')
+      .selectAll()
+      .where('visitor_id', '=', visitorId)
+      .executeTakeFirstOrThrow();
+    expect(v).toMatchObject({
+      current_visit_id: visit.id,
+      ga_client_id: '1234567890.1234567890',
+      ip: '95.173.136.70',
+      city_ru: 'Москва',
+      country_en: 'Russia',
+    });
+    expect(v.last_seen_at.toISOString()).toBe(new Date(at.getTime() + 5000).toISOString());
+    expect(visit.last_hit_at.toISOString()).toBe(new Date(at.getTime() + 5000).toISOString());
   });
 });
