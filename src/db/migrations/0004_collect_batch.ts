@@ -12,6 +12,10 @@ import { type Kysely, sql } from 'kysely';
  * touch (direct when the hit has none); the rest enrich the visitor.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // Visitors and visits are updated on every hit; room left in each page lets those updates stay
+  // on the page (HOT: no index entries to add).
+  await sql`alter table visitors set (fillfactor = 80)`.execute(db);
+  await sql`alter table visits set (fillfactor = 80)`.execute(db);
   await sql`
     create type collect_event as (
       n int, p uuid, e text, v text, at timestamptz, cat timestamptz, t text, u text, r text,
@@ -33,7 +37,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       fresh collect_event[];
       claimed_n int;
       ev collect_event;
-      vp uuid[]; vid text[]; vvisit uuid[]; vkey text[]; vseen timestamptz[]; vnew boolean[];
+      vp uuid[]; vid text[]; vvisit uuid[]; vkey text[]; vseen timestamptz[];
+      np uuid[]; nid text[];
       j int := 0;
       i int := 0;
       cur_visit uuid; cur_key text; cur_seen timestamptz;
@@ -41,15 +46,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       hit_visit uuid[] := '{}'; opened boolean[] := '{}'; last boolean[] := '{}'; key_after text[] := '{}';
     begin
       -- 1. Remember the event ids: a resent event is acknowledged without a second write.
+      select array_agg(x order by x.p, x.v, x.at, x.n) into fresh
+      from json_populate_recordset(null::collect_event, batch) x;
       with claimed as (
         insert into collected_events (project_id, eid)
-        select x.p, x.e from json_populate_recordset(null::collect_event, batch) x order by x.p, x.e
+        select f.p, f.e from unnest(fresh) f order by f.p, f.e
         on conflict do nothing
         returning 1
       )
       select count(*) into claimed_n from claimed;
-      select array_agg(x order by x.p, x.v, x.at, x.n) into fresh
-      from json_populate_recordset(null::collect_event, batch) x;
       if claimed_n < cardinality(fresh) then
         -- Some were written before (rare: a tracker resent after a lost answer): keep the ones
         -- this transaction claimed.
@@ -62,27 +67,34 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end if;
       if fresh is null then return; end if;
 
-      -- 2. Create missing visitors and lock all of them, in one fixed order (no deadlocks between
-      --    batches or processes), so no two writers open a visit for one visitor.
-      with locked as (
+      -- 2. Create missing visitors, then lock all of them, each in one fixed order (no deadlocks
+      --    between batches or processes), so no two writers open a visit for one visitor. Locking
+      --    by select, not by a no-op update, spares a row version per visitor.
+      with created as (
         insert into visitors (project_id, id, first_seen_at, last_seen_at)
         select distinct on (f.p, f.v) f.p, f.v, f.at, f.at from unnest(fresh) f order by f.p, f.v, f.at
-        on conflict on constraint visitors_pkey do update set project_id = excluded.project_id
-        returning visitors.project_id, visitors.id, visitors.current_visit_id, visitors.current_source_key,
-          visitors.last_seen_at, (xmax = 0) as inserted
+        on conflict do nothing
+        returning visitors.project_id, visitors.id
       )
+      select array_agg(c.project_id), array_agg(c.id) into np, nid from created c;
       select array_agg(l.project_id order by l.project_id, l.id), array_agg(l.id order by l.project_id, l.id),
         array_agg(l.current_visit_id order by l.project_id, l.id),
         array_agg(l.current_source_key order by l.project_id, l.id),
-        array_agg(l.last_seen_at order by l.project_id, l.id), array_agg(l.inserted order by l.project_id, l.id)
-      into vp, vid, vvisit, vkey, vseen, vnew
-      from locked l;
+        array_agg(l.last_seen_at order by l.project_id, l.id)
+      into vp, vid, vvisit, vkey, vseen
+      from (
+        select v.project_id, v.id, v.current_visit_id, v.current_source_key, v.last_seen_at
+        from (select distinct f.p, f.v from unnest(fresh) f) w
+        join visitors v on v.project_id = w.p and v.id = w.v
+        order by v.project_id, v.id
+        for update of v
+      ) l;
 
       -- Leads waiting for a visitor seen here for the first time are attributed by the writer in
       -- the same transaction; the fast path hands such a batch back to it.
       if fast and exists (
-        select 1 from unnest(vp, vid, vnew) as u(p, v, isnew) join leads l on l.project_id = u.p and l.visitor_id = u.v
-        where u.isnew and l.attributed_at is null
+        select 1 from unnest(np, nid) as u(p, v) join leads l on l.project_id = u.p and l.visitor_id = u.v
+        where l.attributed_at is null
       ) then
         raise exception 'batch has leads waiting for new visitors' using errcode = 'LT001';
       end if;
@@ -151,7 +163,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
       if not fast then
         return query select 'event'::text, f.p, f.e from unnest(fresh) f;
-        return query select 'visitor'::text, u.p, u.v from unnest(vp, vid, vnew) as u(p, v, isnew) where u.isnew;
+        return query select 'visitor'::text, u.p, u.v from unnest(np, nid) as u(p, v);
       end if;
     end
     $fn$`.execute(db);
@@ -160,4 +172,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop function if exists collect_batch(json, interval, boolean, uuid[])`.execute(db);
   await sql`drop type if exists collect_event`.execute(db);
+  await sql`alter table visitors reset (fillfactor)`.execute(db);
+  await sql`alter table visits reset (fillfactor)`.execute(db);
 }
