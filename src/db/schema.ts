@@ -197,6 +197,74 @@ export interface LeadEventsTable {
   lead_id: string;
   type: 'lead.created' | 'lead.attributed';
   created_at: CreatedAt;
+  dispatched_at: Date | null;
+}
+
+export type IntegrationKind = 'amocrm';
+
+export interface IntegrationsTable {
+  id: Generated<string>;
+  project_id: string;
+  kind: IntegrationKind;
+  /** the validated settings (no secrets); shape owned by the integration */
+  settings: ColumnType<unknown, string, string>;
+  base_url: string;
+  auth: 'long_lived' | 'oauth';
+  client_id: string | null;
+  client_secret_enc: string | null;
+  redirect_uri: string | null;
+  access_token_enc: string | null;
+  refresh_token_enc: string | null;
+  access_expires_at: Date | null;
+  remote_account_id: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface OAuthStatesTable {
+  state_hash: string;
+  project_id: string;
+  kind: IntegrationKind;
+  payload_enc: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+export interface RateBucketsTable {
+  key: string;
+  tokens: number;
+  refilled_at: Date;
+}
+
+export type DeliveryEntity = 'deal' | 'contact' | 'company';
+export type DeliveryState = 'pending' | 'waiting' | 'searching' | 'done' | 'skipped' | 'failed';
+
+export interface DeliveriesTable {
+  id: Generated<string>;
+  project_id: string;
+  lead_id: string;
+  destination: IntegrationKind;
+  entity: DeliveryEntity;
+  mode: 'create' | 'update';
+  state: DeliveryState;
+  reason: string | null;
+  remote_id: number | null;
+  attempts: Generated<number>;
+  intent_at: Date | null;
+  window_ends_at: Date;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface IntegrationLogTable {
+  id: Generated<string>;
+  project_id: string;
+  destination: IntegrationKind;
+  lead_id: string | null;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  created_at: CreatedAt;
 }
 
 export interface VisitorContactsTable {
@@ -229,6 +297,11 @@ export interface Database {
   leads: LeadsTable;
   lead_events: LeadEventsTable;
   visitor_contacts: VisitorContactsTable;
+  integrations: IntegrationsTable;
+  oauth_states: OAuthStatesTable;
+  rate_buckets: RateBucketsTable;
+  deliveries: DeliveriesTable;
+  integration_log: IntegrationLogTable;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -241,3 +314,5 @@ export type ApiToken = Selectable<ApiTokensTable>;
 export type Visitor = Selectable<VisitorsTable>;
 export type Visit = Selectable<VisitsTable>;
 export type Lead = Selectable<LeadsTable>;
+export type Integration = Selectable<IntegrationsTable>;
+export type Delivery = Selectable<DeliveriesTable>;
