@@ -22,6 +22,7 @@ const envSchema = z.object({
   ALLOW_SIGNUP: bool.default(true),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   GEOIP_DB_PATH: z.string().min(1).optional(),
+  ALLOW_CUSTOM_INTEGRATION_HOSTS: bool.default(false),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -43,6 +44,11 @@ export interface Config {
   embeddedPgPort: number;
   /** a GeoLite2/GeoIP2 City .mmdb; absent = the GeoLite2 City database shipped through npm */
   geoipDbPath: string | undefined;
+  /**
+   * Integrations may be pointed at any base URL (tests, fakes, self-hosted). Off by default: a
+   * user-given URL would let the server be made to call internal addresses (SSRF).
+   */
+  allowCustomIntegrationHosts: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -83,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowSignup: e.ALLOW_SIGNUP,
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     geoipDbPath: e.GEOIP_DB_PATH ? resolve(e.GEOIP_DB_PATH) : undefined,
+    allowCustomIntegrationHosts: e.ALLOW_CUSTOM_INTEGRATION_HOSTS,
   };
 }
 

@@ -251,6 +251,7 @@ export interface DeliveriesTable {
   remote_id: number | null;
   attempts: Generated<number>;
   intent_at: Date | null;
+  synced_params: string | null;
   window_ends_at: Date;
   last_error: string | null;
   created_at: CreatedAt;

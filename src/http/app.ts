@@ -12,6 +12,7 @@ import { installDrain } from './drain.js';
 import { installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { accountRoutes } from './routes/account.js';
+import { amocrmRoutes } from './routes/amocrm.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { leadImportRoutes } from './routes/lead-import.js';
@@ -108,6 +109,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   await app.register(projectRoutes(ctx), { prefix: '/api/v1' });
   await app.register(leadRoutes(ctx), { prefix: '/api/v1' });
   await app.register(leadImportRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(amocrmRoutes(ctx), { prefix: '/api/v1' });
   const collector = createCollector({
     db: ctx.db,
     logger: ctx.logger,

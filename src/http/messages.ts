@@ -81,6 +81,30 @@ export const messages = {
     en: 'Errors in the file: {count}. Nothing was imported — fix the rows listed and upload it again',
   },
   internal: { ru: 'Внутренняя ошибка сервера', en: 'Internal server error' },
+  amocrm_not_connected: {
+    ru: 'amoCRM не подключён: сначала подключите аккаунт (долгосрочный токен или OAuth)',
+    en: 'amoCRM is not connected: connect the account first (long-lived token or OAuth)',
+  },
+  amocrm_rejected: {
+    ru: 'amoCRM отклонил подключение: {detail}',
+    en: 'amoCRM refused the connection: {detail}',
+  },
+  amocrm_unavailable: {
+    ru: 'amoCRM не ответил как ожидалось: {detail}',
+    en: 'amoCRM did not answer as expected: {detail}',
+  },
+  amocrm_settings_invalid: {
+    ru: 'Настройки не совпадают с аккаунтом amoCRM (см. details)',
+    en: 'The settings do not match the amoCRM account (see details)',
+  },
+  custom_host_not_allowed: {
+    ru: 'Свой адрес интеграции (baseUrl) разрешён только при ALLOW_CUSTOM_INTEGRATION_HOSTS=true',
+    en: 'A custom integration address (baseUrl) is allowed only with ALLOW_CUSTOM_INTEGRATION_HOSTS=true',
+  },
+  oauth_state_invalid: {
+    ru: 'Ссылка авторизации устарела или уже использована: подключите amoCRM заново',
+    en: 'The authorization link has expired or was already used: connect amoCRM again',
+  },
 } satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;

@@ -58,6 +58,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       remote_id bigint,
       attempts integer not null default 0,
       intent_at timestamptz,
+      -- the mapped parameters last written (JSON): an update that would write the same is skipped
+      synced_params text,
       window_ends_at timestamptz not null,
       last_error text,
       created_at timestamptz not null default now(),
