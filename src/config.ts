@@ -23,6 +23,7 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   GEOIP_DB_PATH: z.string().min(1).optional(),
   ALLOW_CUSTOM_INTEGRATION_HOSTS: bool.default(false),
+  DELIVERY_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -49,6 +50,8 @@ export interface Config {
    * user-given URL would let the server be made to call internal addresses (SSRF).
    */
   allowCustomIntegrationHosts: boolean;
+  /** first delay before a failed delivery is tried again; it doubles with each attempt */
+  deliveryRetrySeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -90,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     geoipDbPath: e.GEOIP_DB_PATH ? resolve(e.GEOIP_DB_PATH) : undefined,
     allowCustomIntegrationHosts: e.ALLOW_CUSTOM_INTEGRATION_HOSTS,
+    deliveryRetrySeconds: e.DELIVERY_RETRY_SECONDS,
   };
 }
 

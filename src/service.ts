@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config, Role } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
+import { startDeliveryWorker } from './delivery/worker.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import type { Logger } from './logger.js';
@@ -51,6 +52,11 @@ export async function startService(
     if (role === 'all' || role === 'worker') {
       const housekeeping = startHousekeeping(database.db, logger.child({ component: 'worker' }));
       stops.unshift(housekeeping.stop);
+      const delivery = await startDeliveryWorker(database.db, logger.child({ component: 'delivery' }), {
+        secretKey: config.secretKey,
+        retryDelaySeconds: config.deliveryRetrySeconds,
+      });
+      stops.unshift(delivery.stop);
     }
     let app: FastifyInstance | null = null;
     let url: string | null = null;

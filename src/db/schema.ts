@@ -195,7 +195,8 @@ export interface LeadEventsTable {
   id: Generated<string>;
   project_id: string;
   lead_id: string;
-  type: 'lead.created' | 'lead.attributed';
+  /** lead.retry: a user asked to send the lead's deliveries again */
+  type: 'lead.created' | 'lead.attributed' | 'lead.retry';
   created_at: CreatedAt;
   dispatched_at: Date | null;
 }

@@ -51,6 +51,7 @@ export interface Problem {
 }
 
 const MARKER_NAME = { ru: 'ID лида Leadtrail', en: 'Leadtrail lead ID' } as const;
+const createdName = (key: ParamKey, language: Language) => `${PARAM_LABELS[key][language]} (Leadtrail)`;
 
 /**
  * Checks the settings against the account (users, statuses, fields must exist; a field must take
@@ -110,10 +111,16 @@ export async function configure(
       if (choice === 'skip') {
         e.fields[key] = 'skip';
       } else if (choice === 'create') {
+        // Made before, by this project or (same name) by another project on the same account.
         const made = next.createdFields[entity][key];
-        const still = made !== undefined && options.fields[entity].find((f) => f.id === made);
-        if (still) e.fields[key] = { fieldId: still.id, type: still.type, created: true };
-        else toCreate[entity].push(key);
+        const name = createdName(key, language);
+        const still =
+          options.fields[entity].find((f) => f.id === made) ??
+          options.fields[entity].find((f) => f.name === name && f.type === 'text');
+        if (still) {
+          e.fields[key] = { fieldId: still.id, type: still.type, created: true };
+          next.createdFields[entity][key] = still.id;
+        } else toCreate[entity].push(key);
       } else {
         const f = options.fields[entity].find((x) => x.id === choice.fieldId);
         if (!f) {
@@ -138,13 +145,17 @@ export async function configure(
   for (const entity of ENTITIES) {
     const wanted = toCreate[entity];
     const e = next.entities[entity];
-    const needsMarker =
+    if (
       e.enabled &&
       e.create.length > 0 &&
-      !(next.markerFields[entity] && options.fields[entity].some((f) => f.id === next.markerFields[entity]));
+      !options.fields[entity].some((f) => f.id === next.markerFields[entity])
+    )
+      next.markerFields[entity] =
+        options.fields[entity].find((f) => f.name === MARKER_NAME[language] && f.type === 'text')?.id ?? null;
+    const needsMarker = e.enabled && e.create.length > 0 && next.markerFields[entity] === null;
     if (wanted.length === 0 && !needsMarker) continue;
     const created = await client.createCustomFields(AMO_ENTITY[entity], [
-      ...wanted.map((key) => ({ name: `${PARAM_LABELS[key][language]} (Leadtrail)`, type: 'text' as const })),
+      ...wanted.map((key) => ({ name: createdName(key, language), type: 'text' as const })),
       ...(needsMarker ? [{ name: MARKER_NAME[language], type: 'text' as const }] : []),
     ]);
     wanted.forEach((key, i) => {

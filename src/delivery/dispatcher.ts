@@ -1,0 +1,144 @@
+import { sql } from 'kysely';
+import type PgBoss from 'pg-boss';
+import { type Db, poolOf } from '../db/connection.js';
+import type { Logger } from '../logger.js';
+import { bossDb } from './jobs.js';
+
+export interface LeadEvent {
+  id: number;
+  project_id: string;
+  lead_id: string;
+  type: 'lead.created' | 'lead.attributed' | 'lead.retry';
+}
+
+export interface Job {
+  queue: string;
+  data: object;
+  /** one queued job per key at a time (pg-boss "stately" queues): the job reads the latest state */
+  singletonKey: string;
+}
+
+/** Which jobs a batch of lead events starts (every outbound integration contributes). */
+export type Route = (trx: Db, events: LeadEvent[]) => Promise<Job[]>;
+
+const POLL_MS = 1_000;
+const BATCH = 200;
+
+/**
+ * Turns the lead outbox (lead_events, written in the lead's own transaction) into jobs, in the
+ * same transaction that marks the events dispatched: an event becomes its jobs exactly once,
+ * even when the process dies halfway. A NOTIFY from the outbox wakes it at once; polling is the
+ * fallback for a lost connection.
+ */
+export function startDispatcher(
+  db: Db,
+  boss: PgBoss,
+  logger: Logger,
+  route: Route,
+  onJobs?: (queues: Set<string>) => void,
+): { stop(): Promise<void>; runOnce(): Promise<number> } {
+  let stopped = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+  let listener: { release(): void; query(q: string): Promise<unknown> } | null = null;
+
+  async function runOnce(): Promise<number> {
+    const queues = new Set<string>();
+    const n = await db.transaction().execute(async (trx) => {
+      const events = await trx
+        .updateTable('lead_events')
+        .set({ dispatched_at: new Date() })
+        .where(
+          'id',
+          'in',
+          trx
+            .selectFrom('lead_events')
+            .select('id')
+            .where('dispatched_at', 'is', null)
+            .orderBy('id')
+            .limit(BATCH)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returning(['id', 'project_id', 'lead_id', 'type'])
+        .execute();
+      if (events.length === 0) return 0;
+      const jobs = await route(
+        trx,
+        events.map((e) => ({ ...e, id: Number(e.id) })),
+      );
+      for (const j of jobs) {
+        const id = await boss.send(j.queue, j.data, { singletonKey: j.singletonKey, db: bossDb(trx) });
+        // A job for the same key is already queued, maybe for later (a search that looks again
+        // in minutes): news about the lead makes it run now instead of sending a second one.
+        if (id === null)
+          await sql`update pgboss.job set start_after = now()
+            where name = ${j.queue} and singleton_key = ${j.singletonKey} and state in ('created', 'retry')
+              and start_after > now()`.execute(trx);
+        queues.add(j.queue);
+      }
+      return events.length;
+    });
+    if (queues.size > 0) onJobs?.(queues);
+    return n;
+  }
+
+  function kick(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          while ((await runOnce()) === BATCH) {
+            // a full batch: there may be more
+          }
+        } while (again && !stopped);
+      } catch (err) {
+        logger.error({ err }, 'dispatching lead events failed; retrying');
+      } finally {
+        running = null;
+      }
+    })();
+  }
+
+  const schedule = () => {
+    timer = setTimeout(() => {
+      kick();
+      if (!stopped) schedule();
+    }, POLL_MS);
+    timer.unref();
+  };
+
+  void (async () => {
+    try {
+      const client = await poolOf(db).connect();
+      client.on('notification', () => kick());
+      client.on('error', (err) => logger.warn({ err }, 'outbox listener connection lost; polling'));
+      await client.query('listen lead_events');
+      if (stopped) client.release();
+      else listener = client;
+    } catch (err) {
+      logger.warn({ err }, 'could not listen for lead events; polling');
+    }
+  })();
+  schedule();
+  kick();
+
+  return {
+    runOnce,
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      if (listener) {
+        await listener.query('unlisten lead_events').catch(() => undefined);
+        listener.release();
+      }
+    },
+  };
+}
