@@ -5,6 +5,7 @@ import { AuthLayout, Layout } from './components/Layout';
 import { MeContext } from './components/MeContext';
 import { ErrorState, Loading } from './components/PageState';
 import { I18nProvider } from './i18n';
+import { AmoCrmPage } from './pages/AmoCrmPage';
 import { InvitePage } from './pages/InvitePage';
 import { LeadPage } from './pages/LeadPage';
 import { LeadsPage } from './pages/LeadsPage';
@@ -35,6 +36,7 @@ const privateRoutes: Route[] = [
   { pattern: '/projects/new', page: NewProjectPage },
   { pattern: '/projects/:id', page: ProjectPage },
   { pattern: '/projects/:id/leads', page: LeadsPage },
+  { pattern: '/projects/:id/amocrm', page: AmoCrmPage },
   { pattern: '/leads/:id', page: LeadPage },
   { pattern: '/users', page: UsersPage },
   { pattern: '/settings', page: SettingsPage },

@@ -1,9 +1,14 @@
 import type {
   Account,
+  AmoIntegration,
+  AmoLogPage,
+  AmoOptions,
+  AmoSettingsInput,
   ApiToken,
   AttributionModel,
   CreatedApiToken,
   CreatedInvitation,
+  Delivery,
   Invitation,
   InviteInfo,
   Items,
@@ -40,7 +45,7 @@ export function setApiLanguage(lang: Lang): void {
   acceptLanguage = lang;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': acceptLanguage };
@@ -124,6 +129,8 @@ export interface MePatch {
 
 export type AccountPatch = Partial<Pick<Account, 'name' | 'timezone' | 'currency' | 'language'>>;
 
+const amoPath = (projectId: string) => `/projects/${enc(projectId)}/integrations/amocrm`;
+
 export const api = {
   signup: (input: SignupInput) => request<Me>('POST', '/auth/signup', input),
   login: (email: string, password: string) => request<Me>('POST', '/auth/login', { email, password }),
@@ -160,4 +167,14 @@ export const api = {
   leads: (projectId: string, filter: LeadFilter, cursor?: string, limit = 50) =>
     request<LeadPage>('GET', `/projects/${enc(projectId)}/leads${query({ ...filter, cursor, limit })}`),
   lead: (id: string) => request<Lead>('GET', `/leads/${enc(id)}`),
+  leadDeliveries: (id: string) => request<Items<Delivery>>('GET', `/leads/${enc(id)}/deliveries`),
+  retryDelivery: (id: string) => request<Delivery>('POST', `/deliveries/${enc(id)}/retry`),
+
+  amocrm: (projectId: string) => request<AmoIntegration>('GET', amoPath(projectId)),
+  saveAmocrm: (projectId: string, input: AmoSettingsInput) =>
+    request<AmoIntegration>('PUT', amoPath(projectId), input),
+  disconnectAmocrm: (projectId: string) => request<void>('DELETE', amoPath(projectId)),
+  amocrmOptions: (projectId: string) => request<AmoOptions>('GET', `${amoPath(projectId)}/options`),
+  amocrmLog: (projectId: string, cursor?: string) =>
+    request<AmoLogPage>('GET', `${amoPath(projectId)}/log${query({ cursor })}`),
 };

@@ -1,6 +1,6 @@
 import { keepPreviousData, QueryCache, QueryClient, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, isApiError, type LeadFilter } from './client';
-import type { Me } from './types';
+import type { DeliveryState, Me } from './types';
 
 export const keys = {
   me: ['me'] as const,
@@ -11,6 +11,10 @@ export const keys = {
   tokens: ['tokens'] as const,
   leads: (projectId: string, filter: LeadFilter) => ['leads', projectId, filter] as const,
   lead: (id: string) => ['lead', id] as const,
+  deliveries: (leadId: string) => ['lead', leadId, 'deliveries'] as const,
+  amocrm: (projectId: string) => ['amocrm', projectId] as const,
+  amocrmOptions: (projectId: string) => ['amocrm', projectId, 'options'] as const,
+  amocrmLog: (projectId: string) => ['amocrm', projectId, 'log'] as const,
 };
 
 export function createQueryClient(onUnauthorized: () => void): QueryClient {
@@ -64,3 +68,35 @@ export const useLeads = (projectId: string, filter: LeadFilter) =>
   });
 
 export const useLead = (id: string) => useQuery({ queryKey: keys.lead(id), queryFn: () => api.lead(id) });
+
+export const useAmoCrm = (projectId: string) =>
+  useQuery({ queryKey: keys.amocrm(projectId), queryFn: () => api.amocrm(projectId) });
+
+/** The account's users, pipelines and fields, loaded live from amoCRM once it is connected. */
+export const useAmoOptions = (projectId: string, enabled: boolean) =>
+  useQuery({
+    queryKey: keys.amocrmOptions(projectId),
+    queryFn: () => api.amocrmOptions(projectId),
+    enabled,
+    staleTime: 60_000,
+  });
+
+/** The integration log, newest first, page by page. */
+export const useAmoLog = (projectId: string, enabled: boolean) =>
+  useInfiniteQuery({
+    queryKey: keys.amocrmLog(projectId),
+    queryFn: ({ pageParam }) => api.amocrmLog(projectId, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled,
+  });
+
+const UNSETTLED: readonly DeliveryState[] = ['pending', 'waiting', 'searching'];
+
+/** A lead's deliveries; looked at again every 5 s while one of them is still on its way. */
+export const useDeliveries = (leadId: string) =>
+  useQuery({
+    queryKey: keys.deliveries(leadId),
+    queryFn: () => api.leadDeliveries(leadId),
+    refetchInterval: (q) => (q.state.data?.items.some((d) => UNSETTLED.includes(d.state)) ? 5_000 : false),
+  });

@@ -144,3 +144,107 @@ export interface ErrorDetail {
   path?: string;
   message: string;
 }
+
+/** amoCRM: the three entities a lead can become, in the settings table's column order. */
+export type AmoEntity = 'deal' | 'contact' | 'company';
+
+/** A parameter's amoCRM field as stored: the existing or created field, or "do not pass". */
+export type AmoStoredField = 'skip' | { fieldId: number; type: string; created: boolean };
+
+export interface AmoEntitySettings {
+  enabled: boolean;
+  /** lead types for which the entity is created; for the others it is found and updated */
+  create: LeadType[];
+  responsibleUserId?: number;
+  /** deal only */
+  pipelineId?: number;
+  /** deal only */
+  statusId?: number;
+  fields: Partial<Record<ParamKey, AmoStoredField>>;
+}
+
+export interface AmoSettings {
+  leadTypes: LeadType[];
+  windowMinutes: number;
+  entities: Record<AmoEntity, AmoEntitySettings>;
+}
+
+export interface AmoIntegration extends AmoSettings {
+  connected: boolean;
+  connection: { baseUrl: string; auth: 'long_lived' | 'oauth'; accountId: number | null } | null;
+  /** present while an OAuth connection waits for the user to allow access in amoCRM */
+  authorizeUrl?: string;
+}
+
+/** What the user picks for a parameter: an existing field, a new one Leadtrail creates, or nothing. */
+export type AmoFieldChoice = { fieldId: number } | 'create' | 'skip';
+
+export interface AmoEntityInput {
+  enabled: boolean;
+  create: LeadType[];
+  responsibleUserId?: number;
+  pipelineId?: number;
+  statusId?: number;
+  fields: Partial<Record<ParamKey, AmoFieldChoice>>;
+}
+
+interface AmoConnectionBase {
+  subdomain: string;
+  /** test and self-hosted setups only; the server refuses it unless allowed */
+  baseUrl?: string;
+}
+
+export type AmoConnectionInput =
+  | (AmoConnectionBase & { longLivedToken: string })
+  | (AmoConnectionBase & { clientId: string; clientSecret: string });
+
+export interface AmoSettingsInput {
+  connection?: AmoConnectionInput;
+  leadTypes?: LeadType[];
+  windowMinutes?: number;
+  entities?: Partial<Record<AmoEntity, AmoEntityInput>>;
+}
+
+export interface AmoField {
+  id: number;
+  name: string;
+  type: string;
+  code: string | null;
+}
+
+export interface AmoOptions {
+  users: Array<{ id: number; name: string }>;
+  pipelines: Array<{ id: number; name: string; statuses: Array<{ id: number; name: string }> }>;
+  fields: Record<AmoEntity, AmoField[]>;
+}
+
+export interface AmoLogEntry {
+  id: string;
+  at: string;
+  level: 'info' | 'warn' | 'error';
+  leadId: string | null;
+  message: string;
+}
+
+export interface AmoLogPage {
+  items: AmoLogEntry[];
+  nextCursor: string | null;
+}
+
+export type DeliveryState = 'pending' | 'waiting' | 'searching' | 'done' | 'skipped' | 'failed';
+
+/** One outbound delivery of a lead: one entity in one destination. */
+export interface Delivery {
+  id: string;
+  leadId: string;
+  destination: 'amocrm';
+  entity: AmoEntity;
+  mode: 'create' | 'update';
+  state: DeliveryState;
+  reason: string | null;
+  remoteId: number | null;
+  remoteUrl: string | null;
+  attempts: number;
+  lastError: string | null;
+  updatedAt: string;
+}

@@ -22,16 +22,20 @@ interface FormErrorProps {
   message?: string | null;
   /** Labels of the form's fields by API name, to name the fields in validation details. */
   fields?: Record<string, string>;
+  /** Names a detail's path where the first segment is not enough (nested settings); undefined: as above. */
+  labelFor?: (path: string) => string | undefined;
+  /** Said instead of the server's message (its details are still listed). */
+  summary?: string;
 }
 
 /** The server's localised message (and field details), or our own text for local checks. */
-export function FormError({ error, message, fields = {} }: FormErrorProps) {
+export function FormError({ error, message, fields = {}, labelFor, summary }: FormErrorProps) {
   const { t } = useI18n();
   if (!error && !message) return null;
   let text = message ?? t('error.generic');
   let details: ErrorDetail[] = [];
   if (!message && error instanceof ApiError) {
-    text = error.status === 0 ? t('error.network') : error.message;
+    text = error.status === 0 ? t('error.network') : (summary ?? error.message);
     details = detailList(error.details);
   }
   return (
@@ -42,7 +46,7 @@ export function FormError({ error, message, fields = {} }: FormErrorProps) {
           {details.map((d, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: details have no identity and never reorder
             <li key={i}>
-              {d.path ? <strong>{fieldName(d.path, fields)}: </strong> : null}
+              {d.path ? <strong>{labelFor?.(d.path) ?? fieldName(d.path, fields)}: </strong> : null}
               {d.message}
             </li>
           ))}

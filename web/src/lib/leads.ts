@@ -2,7 +2,12 @@ import type { AttributionModel, Lang, LeadType } from '../api/types';
 
 export const LEAD_TYPES: readonly LeadType[] = ['form', 'phone', 'chat', 'email', 'offline'];
 
+import { PARAM_LABELS, type ParamKey } from '../../../src/leads/param-keys';
+
 export { PARAM_KEYS } from '../../../src/leads/param-keys';
+
+/** A parameter's name in the UI language (one list with the server, which names created CRM fields so). */
+export const paramLabel = (key: ParamKey, lang: Lang) => PARAM_LABELS[key][lang];
 
 export const ATTRIBUTION_MODELS: readonly AttributionModel[] = [
   'last_non_direct',

@@ -1,13 +1,14 @@
 import { isApiError } from '../api/client';
 import { useLead, useProject } from '../api/queries';
 import type { Lead, Visit } from '../api/types';
+import { DeliveriesCard } from '../components/DeliveriesCard';
 import { LeadTypeLabel } from '../components/LeadTypeLabel';
 import { useCurrentMe } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorState, Loading } from '../components/PageState';
 import { type MessageKey, useI18n } from '../i18n';
 import { useFormat } from '../lib/format';
-import { PARAM_KEYS } from '../lib/leads';
+import { PARAM_KEYS, paramLabel } from '../lib/leads';
 import { Link, type Params } from '../router';
 
 const filled = (v: string | null | undefined): v is string => !!v?.trim();
@@ -189,7 +190,7 @@ function PathCard({ lead, dateTime }: { lead: Lead; dateTime: (iso: string) => s
 }
 
 function ParamsCard({ lead, dateTime }: { lead: Lead; dateTime: (iso: string) => string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   return (
     <section className="card card-flush" aria-labelledby="lead-params-title">
       <div className="card-head card-pad">
@@ -210,7 +211,7 @@ function ParamsCard({ lead, dateTime }: { lead: Lead; dateTime: (iso: string) =>
             return (
               <tr key={k}>
                 <th scope="row" className="param-name">
-                  {t(`param.${k}`)}
+                  {paramLabel(k, lang)}
                 </th>
                 <td className="param-value" title={k === 'sent_at' && raw ? raw : undefined}>
                   {filled(v) ? v : <span className="muted">{t('common.none')}</span>}
@@ -272,6 +273,7 @@ export function LeadPage({ params }: { params: Params }) {
           <PathCard lead={lead} dateTime={fmt.dateTime} />
         </div>
         <div className="stack">
+          <DeliveriesCard leadId={lead.id} projectId={lead.projectId} />
           <ParamsCard lead={lead} dateTime={fmt.dateTime} />
         </div>
       </div>

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, isApiError } from '../api/client';
-import { keys, useProject } from '../api/queries';
+import { keys, useAmoCrm, useProject } from '../api/queries';
 import type { AttributionModel, Project } from '../api/types';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { CopyButton } from '../components/CopyButton';
@@ -372,6 +372,30 @@ function SettingsCard({ project, accountTimezone }: { project: Project; accountT
   );
 }
 
+function IntegrationsCard({ project }: { project: Project }) {
+  const { t } = useI18n();
+  const amo = useAmoCrm(project.id);
+  const state = amo.data?.connected ? 'connected' : amo.data?.connection ? 'waiting' : 'notConnected';
+  return (
+    <section className="card" aria-labelledby="integrations-title">
+      <h2 id="integrations-title">{t('amo.cardTitle')}</h2>
+      <div className="integration-row">
+        <div>
+          <Link to={`/projects/${project.id}/amocrm`} className="row-link" data-testid="amocrm-link">
+            amoCRM
+          </Link>
+          <p className="muted small">{t('amo.cardText')}</p>
+        </div>
+        {amo.data && (
+          <span className={`badge ${state === 'connected' ? 'badge-ok' : 'badge-wait'}`}>
+            {t(`amo.${state}`)}
+          </span>
+        )}
+      </div>
+    </section>
+  );
+}
+
 function DangerCard({ project }: { project: Project }) {
   const { t } = useI18n();
   const queryClient = useQueryClient();
@@ -429,9 +453,14 @@ export function ProjectPage({ params }: { params: Params }) {
         title={project.name}
         lead={project.domains.join(', ') || undefined}
         actions={
-          <Link to={`/projects/${project.id}/leads`} className="btn btn-primary" data-testid="leads-link">
-            {t('project.leads')}
-          </Link>
+          <>
+            <Link to={`/projects/${project.id}/amocrm`} className="btn btn-secondary">
+              amoCRM
+            </Link>
+            <Link to={`/projects/${project.id}/leads`} className="btn btn-primary" data-testid="leads-link">
+              {t('project.leads')}
+            </Link>
+          </>
         }
       />
       <div className="grid-main">
@@ -442,6 +471,7 @@ export function ProjectPage({ params }: { params: Params }) {
         <div className="stack">
           <HitsCard project={project} timezone={account.timezone} />
           <SettingsCard project={project} accountTimezone={account.timezone} />
+          <IntegrationsCard project={project} />
           {canWrite && <DangerCard project={project} />}
         </div>
       </div>

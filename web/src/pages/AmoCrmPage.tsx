@@ -1,0 +1,132 @@
+import { useState } from 'react';
+import { isApiError } from '../api/client';
+import { useAmoCrm, useAmoOptions, useProject } from '../api/queries';
+import type { AmoIntegration } from '../api/types';
+import { Notice } from '../components/FormError';
+import { usePermissions } from '../components/MeContext';
+import { PageHeader } from '../components/PageHeader';
+import { ErrorState, Loading } from '../components/PageState';
+import { useI18n } from '../i18n';
+import { Link, type Params } from '../router';
+import { OAuthCard, PendingCard, TokenCard } from './amocrm/ConnectCards';
+import { ConnectionCard } from './amocrm/ConnectionCard';
+import { LogCard } from './amocrm/LogCard';
+import { SettingsForm } from './amocrm/SettingsForm';
+
+/** What amoCRM's OAuth redirect said (`?connected=1` / `?error=…`); read once, then dropped from the URL. */
+function useOAuthOutcome(): { connected: boolean; error: string | null } {
+  const [outcome] = useState(() => {
+    const q = new URLSearchParams(window.location.search);
+    const result = { connected: q.get('connected') === '1', error: q.get('error') };
+    if (q.has('connected') || q.has('error')) window.history.replaceState(null, '', window.location.pathname);
+    return result;
+  });
+  return outcome;
+}
+
+function ConnectView({ projectId, integration }: { projectId: string; integration: AmoIntegration }) {
+  const { t } = useI18n();
+  const { canWrite } = usePermissions();
+  if (integration.connection) return <PendingCard projectId={projectId} integration={integration} />;
+  if (!canWrite)
+    return (
+      <section className="card card-narrow">
+        <p>{t('amo.notConnected')}</p>
+        <p className="muted small">{t('amo.readOnly')}</p>
+      </section>
+    );
+  return (
+    <>
+      <p className="amo-intro">{t('amo.howText')}</p>
+      <div className="grid-two">
+        <TokenCard projectId={projectId} />
+        <OAuthCard projectId={projectId} />
+      </div>
+    </>
+  );
+}
+
+function ConnectedView({ projectId, integration }: { projectId: string; integration: AmoIntegration }) {
+  const { t } = useI18n();
+  const options = useAmoOptions(projectId, true);
+  return (
+    <div className="stack">
+      <ConnectionCard projectId={projectId} integration={integration} />
+      {options.isPending ? (
+        <Loading />
+      ) : options.isError ? (
+        <div className="stack">
+          <p className="alert alert-error">{t('amo.optionsError')}</p>
+          <ErrorState error={options.error} onRetry={() => options.refetch()} />
+        </div>
+      ) : (
+        <SettingsForm projectId={projectId} integration={integration} options={options.data} />
+      )}
+      <LogCard projectId={projectId} />
+    </div>
+  );
+}
+
+export function AmoCrmPage({ params }: { params: Params }) {
+  const id = params.id ?? '';
+  const { t } = useI18n();
+  const project = useProject(id);
+  const query = useAmoCrm(id);
+  const outcome = useOAuthOutcome();
+
+  const back = (
+    <Link to={`/projects/${id}`} className="back-link">
+      {t('amo.back')}
+    </Link>
+  );
+  if (query.isPending) return <Loading />;
+  if (query.isError) {
+    if (isApiError(query.error, 404) || isApiError(query.error, 400)) {
+      return (
+        <>
+          {back}
+          <PageHeader title={t('project.notFound')} lead={t('project.notFoundText')} />
+        </>
+      );
+    }
+    return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+  }
+  const integration = query.data;
+
+  return (
+    <>
+      {back}
+      <PageHeader
+        title={t('amo.title')}
+        lead={project.data ? t('amo.lead', { project: project.data.name }) : undefined}
+        actions={
+          <span
+            className={`badge ${integration.connected ? 'badge-ok' : 'badge-wait'}`}
+            data-testid="amo-status"
+          >
+            {integration.connected
+              ? t('amo.connected')
+              : integration.connection
+                ? t('amo.waiting')
+                : t('amo.notConnected')}
+          </span>
+        }
+      />
+      {(outcome.connected || outcome.error) && (
+        <div className="amo-outcome">
+          {outcome.connected && integration.connected && <Notice>{t('amo.connectedNotice')}</Notice>}
+          {outcome.error && (
+            <p className="alert alert-error" role="alert" data-testid="amo-oauth-error">
+              {t('amo.errorNotice', { error: outcome.error })}
+            </p>
+          )}
+        </div>
+      )}
+      {integration.connected ? (
+        <ConnectedView projectId={id} integration={integration} />
+      ) : (
+        <ConnectView projectId={id} integration={integration} />
+      )}
+    </>
+  );
+}
