@@ -177,6 +177,16 @@ describe('amoCRM settings API', () => {
     expect(JSON.stringify(row)).not.toContain(token);
   });
 
+  it('keeps the stored lead types and window when a new token comes alone', async () => {
+    const set = await client.put<Settings>(path(), { leadTypes: ['form'], windowMinutes: 60 });
+    expect(set.status).toBe(200);
+    const r = await client.put<Settings>(path(), {
+      connection: { subdomain: 'acme', baseUrl: amo.url, longLivedToken: amo.issueLongLivedToken() },
+    });
+    expect(r.body).toMatchObject({ leadTypes: ['form'], windowMinutes: 60 });
+    expect(r.body.entities).toEqual(set.body.entities);
+  });
+
   it('is another account’s project: 404; a viewer cannot change it', async () => {
     const other = await signUp(server.url);
     expectError(await other.client.get(path()), 404, 'not_found');

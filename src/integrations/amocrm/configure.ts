@@ -1,6 +1,7 @@
 import type { Language } from '../../db/schema.js';
 import { PARAM_LABELS, type ParamKey } from '../../leads/param-keys.js';
 import type { AmoClient, AmoCustomField } from './client.js';
+import { compatibleTypes } from './field-types.js';
 import {
   AMO_ENTITY,
   ENTITIES,
@@ -39,12 +40,6 @@ export async function loadOptions(client: AmoClient): Promise<AmoOptions> {
   };
 }
 
-/** Field types a parameter's text can be written to; dates also take the lead's time. */
-const TEXT_TYPES = ['text', 'textarea', 'url', 'streetaddress', 'tracking_data'];
-const DATE_TYPES = ['date', 'date_time'];
-export const compatibleTypes = (param: ParamKey) =>
-  param === 'sent_at' ? [...TEXT_TYPES, ...DATE_TYPES] : TEXT_TYPES;
-
 export interface Problem {
   path: string;
   message: string;
@@ -67,8 +62,8 @@ export async function configure(
   const options = await loadOptions(client);
   const problems: Problem[] = [];
   const next: StoredSettings = {
-    leadTypes: body.leadTypes,
-    windowMinutes: body.windowMinutes,
+    leadTypes: body.leadTypes ?? current.leadTypes,
+    windowMinutes: body.windowMinutes ?? current.windowMinutes,
     entities: { ...current.entities },
     createdFields: structuredClone(current.createdFields),
     markerFields: { ...current.markerFields },

@@ -82,8 +82,9 @@ const entityBody = {
 
 export const settingsBody = z.strictObject({
   connection: connectionBody.optional(),
-  leadTypes: leadTypes.default([...LEAD_TYPES]),
-  windowMinutes: z.number().int().min(1).max(1440).default(180),
+  /** left out: kept as stored (all types, 180 minutes at first) */
+  leadTypes: leadTypes.optional(),
+  windowMinutes: z.number().int().min(1).max(1440).optional(),
   entities: z
     .strictObject({
       deal: z.strictObject({

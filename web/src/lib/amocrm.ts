@@ -1,3 +1,4 @@
+import { isCompatible } from '../../../src/integrations/amocrm/field-types';
 import type {
   AmoEntity,
   AmoEntityInput,
@@ -16,12 +17,7 @@ export const AMO_ENTITIES: readonly AmoEntity[] = ['deal', 'contact', 'company']
 export const WINDOW_MIN = 1;
 export const WINDOW_MAX = 1440;
 
-/** Field types a parameter's text can be written to (as the server checks); the send time also takes dates. */
-const TEXT_TYPES = ['text', 'textarea', 'url', 'streetaddress', 'tracking_data'];
-const DATE_TYPES = ['date', 'date_time'];
-
-export const isCompatible = (param: ParamKey, type: string) =>
-  TEXT_TYPES.includes(type) || (param === 'sent_at' && DATE_TYPES.includes(type));
+export { isCompatible } from '../../../src/integrations/amocrm/field-types';
 
 export const compatibleFields = (fields: readonly AmoField[], param: ParamKey) =>
   fields.filter((f) => isCompatible(param, f.type));
