@@ -95,10 +95,8 @@ async function until<T>(what: string, f: () => Promise<T | undefined | false>, m
 const settled = (leadId: string, states = ['done', 'skipped', 'failed']) =>
   until(`deliveries of ${leadId}`, async () => {
     const ds = await deliveries(leadId);
-    return ds.length > 0 && ds.every((d) => states.includes(d.state)) ? ds : (last = ds) && undefined;
+    return ds.length > 0 && ds.every((d) => states.includes(d.state)) && ds;
   });
-let last: unknown = null;
-afterAll(() => console.log('last deliveries seen', JSON.stringify(last)));
 
 const leadField = (name: string) =>
   amo.state.customFieldsByEntity.leads.find((f) => f.name === name)?.id ?? 0;
