@@ -24,7 +24,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_seen_at timestamptz not null default now(),
       valid_to timestamptz
     )`.execute(db);
-  await sql`create index email_aliases_alias_idx on email_aliases (project_id, alias, valid_from desc)`.execute(db);
+  await sql`create index email_aliases_alias_idx on email_aliases (project_id, alias, valid_from desc)`.execute(
+    db,
+  );
   await sql`create index email_aliases_visitor_idx on email_aliases (project_id, visitor_id) where valid_to is null`.execute(
     db,
   );
