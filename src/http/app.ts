@@ -15,6 +15,7 @@ import { accountRoutes } from './routes/account.js';
 import { amocrmRoutes } from './routes/amocrm.js';
 import { authRoutes } from './routes/auth.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { emailTrackingRoutes } from './routes/email-tracking.js';
 import { healthRoutes } from './routes/health.js';
 import { leadImportRoutes } from './routes/lead-import.js';
 import { leadRoutes } from './routes/leads.js';
@@ -112,6 +113,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   await app.register(leadImportRoutes(ctx), { prefix: '/api/v1' });
   await app.register(amocrmRoutes(ctx), { prefix: '/api/v1' });
   await app.register(deliveryRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(emailTrackingRoutes(ctx), { prefix: '/api/v1' });
   const collector = createCollector({
     db: ctx.db,
     logger: ctx.logger,

@@ -1,0 +1,172 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { uuidParam } from '../../accounts/fields.js';
+import type { Db } from '../../db/connection.js';
+import { findProject } from '../../db/queries/projects.js';
+import { isInternalHost } from '../../email/hosts.js';
+import { emailTrackingBody, emailTrackingJson, MAILBOX_PASSWORD_PURPOSE } from '../../email/settings.js';
+import { Sealer } from '../../security/sealed.js';
+import { requireRole, requireUser } from '../auth.js';
+import type { AppContext } from '../context.js';
+import { AppError, notFound } from '../errors.js';
+
+async function view(db: Db, projectId: string) {
+  const row = await db
+    .selectFrom('email_tracking')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  const boxes = await db
+    .selectFrom('mailboxes')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .orderBy('created_at')
+    .execute();
+  const lastUids = boxes.length
+    ? await db
+        .selectFrom('mailbox_folders')
+        .select(['mailbox_id', (eb) => eb.fn.max('last_uid').as('last_uid')])
+        .where(
+          'mailbox_id',
+          'in',
+          boxes.map((b) => b.id),
+        )
+        .groupBy('mailbox_id')
+        .execute()
+    : [];
+  return {
+    configured: Boolean(row),
+    publicAddress: row?.public_address ?? null,
+    aliases:
+      row?.alias_mode === 'pool'
+        ? { mode: 'pool' as const, addresses: row.pool_addresses, holdMinutes: row.hold_minutes }
+        : { mode: 'plus' as const },
+    mailboxes: boxes.map((b) => ({
+      id: b.id,
+      host: b.host,
+      port: b.port,
+      tls: b.tls,
+      user: b.username,
+      folders: b.folders,
+      since: b.since.toISOString(),
+      status: b.status,
+      statusMessage: b.status_message,
+      lastUid: lastUids.find((u) => u.mailbox_id === b.id)?.last_uid ?? null,
+      lastSyncAt: b.last_sync_at?.toISOString() ?? null,
+    })),
+  };
+}
+
+export const emailTrackingRoutes =
+  (ctx: AppContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    const sealer = new Sealer(ctx.config.secretKey, MAILBOX_PASSWORD_PURPOSE);
+
+    app.get(
+      '/projects/:id/email-tracking',
+      {
+        schema: {
+          tags: ['email'],
+          summary:
+            'E-mail tracking: the public address, how aliases are made, and each mailbox’s live status',
+          params: uuidParam,
+          response: { 200: emailTrackingJson },
+        },
+      },
+      async (req) => {
+        const project = await findProject(ctx.db, requireUser(req).account.id, req.params.id);
+        if (!project) throw notFound();
+        return view(ctx.db, project.id);
+      },
+    );
+
+    app.put(
+      '/projects/:id/email-tracking',
+      {
+        schema: {
+          tags: ['email'],
+          summary:
+            'Set the public address, the aliases (plus-addressing or a pool) and the mailboxes read over IMAP (passwords are write-only)',
+          params: uuidParam,
+          body: emailTrackingBody,
+          response: { 200: emailTrackingJson },
+        },
+      },
+      async (req) => {
+        const project = await findProject(ctx.db, requireRole(req, 'admin').account.id, req.params.id);
+        if (!project) throw notFound();
+        const b = req.body;
+        const existing = await ctx.db
+          .selectFrom('mailboxes')
+          .selectAll()
+          .where('project_id', '=', project.id)
+          .execute();
+        const problems: Array<{ path: string; message: string }> = [];
+        const plan: Array<{ m: (typeof b.mailboxes)[number]; same: (typeof existing)[number] | undefined }> =
+          [];
+        for (const [i, m] of b.mailboxes.entries()) {
+          const same = existing.find((e) => e.host === m.host && e.username === m.user);
+          if (!m.password && !same)
+            problems.push({ path: `body.mailboxes.${i}.password`, message: 'required for a new mailbox' });
+          if (!ctx.config.allowCustomIntegrationHosts && (await isInternalHost(m.host)))
+            problems.push({
+              path: `body.mailboxes.${i}.host`,
+              message:
+                'a private or loopback address is allowed only with ALLOW_CUSTOM_INTEGRATION_HOSTS=true',
+            });
+          plan.push({ m, same });
+        }
+        if (problems.length > 0) throw new AppError(400, 'validation_error', {}, problems);
+
+        await ctx.db.transaction().execute(async (trx) => {
+          const values = {
+            public_address: b.publicAddress,
+            alias_mode: b.aliases.mode,
+            pool_addresses: b.aliases.mode === 'pool' ? b.aliases.addresses : [],
+            hold_minutes: b.aliases.mode === 'pool' ? b.aliases.holdMinutes : 30,
+            updated_at: new Date(),
+          };
+          await trx
+            .insertInto('email_tracking')
+            .values({ project_id: project.id, ...values })
+            .onConflict((oc) => oc.column('project_id').doUpdateSet(values))
+            .execute();
+          const kept = new Set<string>();
+          for (const { m, same } of plan) {
+            const fields = {
+              host: m.host,
+              port: m.port,
+              tls: m.tls,
+              username: m.user,
+              folders: m.folders,
+              ...(m.password ? { password_enc: sealer.seal(m.password) } : {}),
+              ...(m.since ? { since: new Date(m.since) } : {}),
+              // A changed connection is tried again from scratch; its reading position stays.
+              status: 'pending' as const,
+              status_message: null,
+              updated_at: new Date(),
+            };
+            if (same) {
+              await trx.updateTable('mailboxes').set(fields).where('id', '=', same.id).execute();
+              kept.add(same.id);
+            } else {
+              await trx
+                .insertInto('mailboxes')
+                .values({
+                  project_id: project.id,
+                  ...fields,
+                  password_enc: sealer.seal(m.password ?? ''),
+                  since: m.since ? new Date(m.since) : new Date(),
+                })
+                .execute();
+            }
+          }
+          const gone = existing.filter((e) => !kept.has(e.id)).map((e) => e.id);
+          if (gone.length > 0) await trx.deleteFrom('mailboxes').where('id', 'in', gone).execute();
+          // Pollers in the worker pick the change up at once.
+          await sql`select pg_notify('mailboxes', ${project.id})`.execute(trx);
+        });
+        return view(ctx.db, project.id);
+      },
+    );
+  };
