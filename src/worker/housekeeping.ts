@@ -8,7 +8,7 @@ const EVERY_MS = 10 * 60_000;
 /** Deletes what has expired (sessions, used or stale invitations, old sign-in failures). */
 export async function sweepExpired(
   db: Db,
-): Promise<{ events: number; sessions: number; invitations: number; failures: number }> {
+): Promise<{ events: number; sessions: number; invitations: number; failures: number; deliveries: number }> {
   const sessions = await db.deleteFrom('sessions').where('expires_at', '<', new Date()).executeTakeFirst();
   const invitations = await db
     .deleteFrom('invitations')
@@ -28,8 +28,16 @@ export async function sweepExpired(
     .deleteFrom('collected_events')
     .where('received_at', '<', sql<Date>`now() - interval '7 days'`)
     .executeTakeFirst();
+  // A created entity waited for visit data that never came: the window is over, it is done.
+  const waited = await db
+    .updateTable('deliveries')
+    .set({ state: 'done', reason: 'no visit data arrived within the window', updated_at: new Date() })
+    .where('state', '=', 'waiting')
+    .where('window_ends_at', '<', new Date())
+    .executeTakeFirst();
   await ensureUpcomingPartitions(db);
   return {
+    deliveries: Number(waited.numUpdatedRows),
     events: Number(events.numDeletedRows),
     sessions: Number(sessions.numDeletedRows),
     invitations: Number(invitations.numDeletedRows),

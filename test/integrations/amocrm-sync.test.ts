@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AmoClient, readField } from '../../src/integrations/amocrm/client.js';
 import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
+import { sweepExpired } from '../../src/worker/housekeeping.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { collect, randomId } from '../helpers/collect.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -208,6 +209,29 @@ describe('amoCRM delivery — mode 1 (create, then update)', () => {
       'осень',
     ]);
     expect(dealsNamed('Поздняя атрибуция')).toHaveLength(1);
+  });
+
+  it('stops waiting for visit data when the window closes', async () => {
+    const p = await newProject(createBoth);
+    const leadId = await postLead(p, {
+      type: 'form',
+      contact: { email: 'late@divan.ru' },
+      visitorId: randomId(18),
+    });
+    await until('waiting', async () => {
+      const ds = await deliveries(leadId);
+      return ds.length === 2 && ds.every((d) => d.state === 'waiting');
+    });
+    await server.db
+      .updateTable('deliveries')
+      .set({ window_ends_at: new Date(Date.now() - 1000) })
+      .where('lead_id', '=', leadId)
+      .execute();
+    expect((await sweepExpired(server.db)).deliveries).toBe(2);
+    expect((await deliveries(leadId)).map((d) => [d.state, d.reason])).toEqual([
+      ['done', 'no visit data arrived within the window'],
+      ['done', 'no visit data arrived within the window'],
+    ]);
   });
 
   it('passes only the chosen lead types, and not duplicates', async () => {
