@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startService } from '../src/service.js';
-import { load, printTable, startBareServer } from './baseline.js';
+import { load, printTable, signUpOwner, startBareServer } from './baseline.js';
 
 /**
  * The cabinet API under load on the embedded PostgreSQL: liveness, and an authenticated list
@@ -24,22 +24,12 @@ const config = loadConfig({
 });
 const service = await startService(config, createLogger(config), 'api');
 const url = service.url ?? '';
-const origin = { origin: url, 'content-type': 'application/json' };
 try {
-  const signup = await fetch(`${url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: origin,
-    body: JSON.stringify({
-      email: 'bench@example.ru',
-      password: 'benchmark-password',
-      accountName: 'Бенчмарк',
-    }),
-  });
-  const cookie = signup.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+  const auth = await signUpOwner(url);
   for (let i = 0; i < 5; i++) {
     await fetch(`${url}/api/v1/projects`, {
       method: 'POST',
-      headers: { ...origin, cookie },
+      headers: auth,
       body: JSON.stringify({ name: `Проект ${i}`, domains: [`site${i}.ru`] }),
     });
   }
@@ -47,7 +37,7 @@ try {
     (await (
       await fetch(`${url}/api/v1/tokens`, {
         method: 'POST',
-        headers: { ...origin, cookie },
+        headers: auth,
         body: '{"name":"bench"}',
       })
     ).json()) as { token: string }

@@ -76,3 +76,22 @@ export function printTable(rows: LoadResult[], baseline: LoadResult): void {
     );
   }
 }
+
+/**
+ * Signs a bench owner up on a fresh service and returns the headers of the cabinet session (same
+ * origin, JSON) that the benches use for their set-up calls.
+ */
+export async function signUpOwner(url: string): Promise<Record<string, string>> {
+  const json = { origin: url, 'content-type': 'application/json' };
+  const signup = await fetch(`${url}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({
+      email: 'bench@example.ru',
+      password: 'benchmark-password',
+      accountName: 'Бенчмарк',
+    }),
+  });
+  if (!signup.ok) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
+  return { ...json, cookie: signup.headers.getSetCookie()[0]?.split(';')[0] ?? '' };
+}

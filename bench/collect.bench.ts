@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { createLogger } from '../src/logger.js';
 import { startService } from '../src/service.js';
-import { startBareServer } from './baseline.js';
+import { signUpOwner, startBareServer } from './baseline.js';
 
 /**
  * `POST /collect` under load, against a bare node:http server answering 204 in the same run.
@@ -670,21 +670,10 @@ async function main(): Promise<void> {
     });
     children.push(service);
     const url = service.url;
-    const json = { origin: url, 'content-type': 'application/json' };
-    const signup = await fetch(`${url}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({
-        email: 'bench@example.ru',
-        password: 'benchmark-password',
-        accountName: 'Бенчмарк',
-      }),
-    });
-    if (!signup.ok) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
-    const cookie = signup.headers.getSetCookie()[0]?.split(';')[0] ?? '';
+    const auth = await signUpOwner(url);
     const created = await fetch(`${url}/api/v1/projects`, {
       method: 'POST',
-      headers: { ...json, cookie },
+      headers: auth,
       body: JSON.stringify({ name: 'Магазин мебели', domains: ['shop.ru'] }),
     });
     if (created.status !== 201) throw new Error(`project: ${created.status} ${await created.text()}`);

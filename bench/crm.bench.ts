@@ -5,6 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { startFakeAmo } from '../src/integrations/amocrm/fake/server.js';
 import { createLogger } from '../src/logger.js';
 import { startService } from '../src/service.js';
+import { signUpOwner } from './baseline.js';
 
 /**
  * Lead → amoCRM deal, end to end: leads posted to the lead API, deals created by the worker in
@@ -50,18 +51,7 @@ const watcher = setInterval(() => {
 }, 10);
 
 try {
-  const json = { origin: url, 'content-type': 'application/json' };
-  const signup = await fetch(`${url}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: json,
-    body: JSON.stringify({
-      email: 'bench@example.ru',
-      password: 'benchmark-password',
-      accountName: 'Бенчмарк',
-    }),
-  });
-  const cookie = signup.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-  const auth = { ...json, cookie };
+  const auth = await signUpOwner(url);
   const project = (await (
     await fetch(`${url}/api/v1/projects`, {
       method: 'POST',

@@ -4,11 +4,12 @@ import type { Db } from '../src/db/connection.js';
 import { createLogger } from '../src/logger.js';
 import type { EnrichedEvent } from '../src/tracking/events.js';
 import { VISIT_IDLE_MS } from '../src/tracking/sessionise.js';
-import { type Classified, DIRECT, type Touch } from '../src/tracking/traffic-source.js';
+import { type Classified, DIRECT } from '../src/tracking/traffic-source.js';
 import { BufferFullError, EventWriter, writeEvents } from '../src/tracking/writer.js';
 import { signUp } from './helpers/client.js';
 import { randomId } from './helpers/collect.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { touch } from './helpers/touch.js';
 
 const logger = createLogger({ logLevel: 'silent' });
 let server: TestServer;
@@ -136,19 +137,6 @@ describe('the collector’s group-commit writer', () => {
   });
 });
 
-const touch = (source: string, medium: string, extra: Partial<Touch> = {}): Classified => ({
-  kind: 'touch',
-  touch: {
-    source,
-    medium,
-    campaign: null,
-    content: null,
-    term: null,
-    socialNetwork: null,
-    clickId: null,
-    ...extra,
-  },
-});
 const continuation: Classified = { kind: 'continuation' };
 const yandex = touch('yandex', 'cpc', {
   campaign: 'весна',

@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type Classified, classifyTraffic, DIRECT, type Touch, touchLabel } from './traffic-source.js';
+import { touch } from '../../test/helpers/touch.js';
+import { type Classified, classifyTraffic, DIRECT, touchLabel } from './traffic-source.js';
 
 const SITE = ['shop.ru', 'xn--80aairftm.xn--p1ai'];
 const PAGE = 'https://shop.ru/catalog/sofas';
-
-function touch(source: string, medium: string, extra: Partial<Touch> = {}): Classified {
-  return {
-    kind: 'touch',
-    touch: {
-      source,
-      medium,
-      campaign: null,
-      content: null,
-      term: null,
-      socialNetwork: null,
-      clickId: null,
-      ...extra,
-    },
-  };
-}
 
 const CONTINUATION: Classified = { kind: 'continuation' };
 
