@@ -12,6 +12,7 @@ import { installDrain } from './drain.js';
 import { installErrorHandling } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { accountRoutes } from './routes/account.js';
+import { aliasRoutes } from './routes/alias.js';
 import { amocrmRoutes } from './routes/amocrm.js';
 import { authRoutes } from './routes/auth.js';
 import { deliveryRoutes } from './routes/deliveries.js';
@@ -131,6 +132,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
     closing = true;
   });
   await app.register(trackerScriptRoutes());
+  await app.register(aliasRoutes(ctx));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await installCabinet(app);

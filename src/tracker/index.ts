@@ -1,12 +1,14 @@
 import { clientId } from './client-id';
 import { getCookie } from './cookies';
+import { alias, mail } from './email';
 import { type Lead, watchForms } from './forms';
 import { push, startQueue } from './queue';
 import { guard, rid } from './util';
 
 /**
  * Leadtrail tracker: <script async src="{PUBLIC_URL}/t.js" data-site="{siteKey}"></script>.
- * Wire format: docs/collect-protocol.md. Every entry point is guarded; the page's DOM is never touched.
+ * Wire format: docs/collect-protocol.md. Every entry point is guarded; the page's DOM is never touched
+ * but for the e-mail substitution (email.ts), which changes only the public address in text.
  */
 const w = window as Window & { leadtrail?: unknown };
 
@@ -59,10 +61,13 @@ guard(() => {
     send('lead', l);
   });
 
-  w.leadtrail = { clientId: () => cid, lead };
+  w.leadtrail = { clientId: () => cid, lead, alias };
   // A page prerendered by the browser (speculation rules) counts once it is actually shown.
   const d = document as Document & { prerendering?: boolean };
-  const view = guard(() => send('pageview'));
+  const view = guard(() => {
+    send('pageview');
+    mail(origin[0], site, cid);
+  });
   if (d.prerendering) d.addEventListener('prerenderingchange', view, { once: true });
   else view();
   watchForms(lead);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildTracker } from '../../scripts/build-tracker.mjs';
 import { browserAvailable } from '../helpers/browser.js';
 
-/** The CI budget for t.js is 3 KB min+gz; a later issue adds e-mail substitution within 4 KB total. */
-const BUDGET = 3072;
+/** The CI budget for t.js: 4 KB min+gz in total, e-mail substitution included (issue 5). */
+const BUDGET = 4096;
 
 describe.skipIf(!browserAvailable)('tracker size', () => {
   it(`is at most ${BUDGET} bytes minified and gzipped`, async () => {

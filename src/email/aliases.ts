@@ -1,0 +1,270 @@
+import { randomInt } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../db/connection.js';
+
+/**
+ * Per-visitor e-mail aliases (issue 5): the address a visitor sees in place of the site's public
+ * one, so an e-mail written to it is matched to the visit that showed it. Bindings live in
+ * email_aliases with time ranges [valid_from, valid_to); valid_to is null while one holds.
+ *
+ * - plus: `local+<token>@domain`, a 6-char base36 token minted once per visitor and project and
+ *   kept for ever (a changed public address keeps the visitor's token).
+ * - pool: real addresses from pool_addresses, least recently used first; a visitor keeps its
+ *   address while it asks again within the hold time. None free: the public address itself.
+ */
+
+/** How long the tracker reuses an answer without asking (src/tracker/email.ts). */
+export const TRACKER_CACHE_MINUTES = 10;
+const PLUS_TOKEN_LENGTH = 6;
+/** advisory lock class of "one visitor's plus alias is being minted" (two-key form: its own space) */
+const PLUS_LOCK_CLASS = 0x6c74_0005;
+
+export interface AliasAnswer {
+  /** the public address as configured */
+  address: string;
+  /** what this visitor is shown; equals `address` when a pool has no free address */
+  alias: string;
+}
+
+interface Settings {
+  public_address: string;
+  alias_mode: 'plus' | 'pool';
+  pool_addresses: string[];
+  hold_minutes: number;
+}
+
+/** `local@domain` lower-cased and split at the last @, or null when it is no address. */
+export function splitAddress(address: string): { local: string; domain: string } | null {
+  const a = address.trim().toLowerCase();
+  const at = a.lastIndexOf('@');
+  if (at < 1 || at === a.length - 1 || /\s/.test(a)) return null;
+  return { local: a.slice(0, at), domain: a.slice(at + 1) };
+}
+
+/** The token of a plus alias (`info+k7f3x1@shop.ru` → `k7f3x1`, the part after the last +), else null. */
+export function plusToken(alias: string): string | null {
+  return /^[^@]+\+([a-z0-9]{4,16})@[^@]+$/.exec(alias.trim().toLowerCase())?.[1] ?? null;
+}
+
+/**
+ * Pool bindings are held at least as long as the tracker may go on showing a cached answer
+ * without asking, or a visitor could still see an address already given to someone else.
+ */
+export function effectiveHoldMinutes(holdMinutes: number): number {
+  return Math.max(holdMinutes, TRACKER_CACHE_MINUTES);
+}
+
+/**
+ * The alias for a visitor of a project, binding one when needed; null when the project has no
+ * e-mail tracking (or its public address is unusable).
+ */
+export async function aliasForVisitor(
+  db: Db,
+  projectId: string,
+  visitorId: string,
+): Promise<AliasAnswer | null> {
+  const s = await db
+    .selectFrom('email_tracking')
+    .select(['public_address', 'alias_mode', 'pool_addresses', 'hold_minutes'])
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  if (!s) return null;
+  const address = s.public_address.trim();
+  const parts = splitAddress(address);
+  if (!parts) return null;
+  const alias =
+    s.alias_mode === 'plus'
+      ? await plusAlias(db, projectId, visitorId, parts)
+      : await poolAlias(db, projectId, visitorId, s, `${parts.local}@${parts.domain}`);
+  return { address, alias: alias ?? address };
+}
+
+function openBindings(db: Db, projectId: string, visitorId: string) {
+  return db
+    .selectFrom('email_aliases')
+    .select(['id', 'alias', sql<boolean>`last_seen_at < now() - interval '1 minute'`.as('stale')])
+    .where('project_id', '=', projectId)
+    .where('visitor_id', '=', visitorId)
+    .where('valid_to', 'is', null)
+    .orderBy('valid_from', 'desc')
+    .execute();
+}
+
+async function plusAlias(
+  db: Db,
+  projectId: string,
+  visitorId: string,
+  { local, domain }: { local: string; domain: string },
+): Promise<string> {
+  const fits = (a: string) => {
+    const t = plusToken(a);
+    return t !== null && a === `${local}+${t}@${domain}`;
+  };
+  const found = (await openBindings(db, projectId, visitorId)).find((b) => fits(b.alias));
+  if (found) {
+    // last_seen_at says the visitor is still around; a write a minute is plenty for that.
+    if (found.stale) {
+      await db
+        .updateTable('email_aliases')
+        .set({ last_seen_at: sql`now()` })
+        .where('id', '=', found.id)
+        .execute();
+    }
+    return found.alias;
+  }
+  // First request of this visitor (or a changed public address): mint under a per-visitor lock so
+  // two tabs opened at once get one alias, not two.
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${PLUS_LOCK_CLASS}::int, hashtext(${`${projectId}:${visitorId}`}))`.execute(
+      trx,
+    );
+    const open = await openBindings(trx, projectId, visitorId);
+    const again = open.find((b) => fits(b.alias));
+    if (again) return again.alias;
+    // A token the visitor already holds (under an earlier public address) stays theirs.
+    let token = open.map((b) => plusToken(b.alias)).find((t) => t !== null) ?? null;
+    while (!token) {
+      const candidate = randomToken();
+      const taken = await trx
+        .selectFrom('email_aliases')
+        .select('id')
+        .where('project_id', '=', projectId)
+        .where('alias', '=', `${local}+${candidate}@${domain}`)
+        .executeTakeFirst();
+      if (!taken) token = candidate;
+    }
+    const alias = `${local}+${token}@${domain}`;
+    await trx
+      .insertInto('email_aliases')
+      .values({ project_id: projectId, alias, visitor_id: visitorId, valid_to: null })
+      .execute();
+    return alias;
+  });
+}
+
+function randomToken(): string {
+  let t = '';
+  for (let i = 0; i < PLUS_TOKEN_LENGTH; i++) t += randomInt(36).toString(36);
+  return t;
+}
+
+/**
+ * A pool address for the visitor, or null when every one is held by someone else.
+ *
+ * Concurrency: new bindings are made only under the project's email_tracking row lock, so two
+ * visitors never take the same free address. The visitor's own refresh runs without it: it only
+ * touches an open binding, and releasing one re-checks `last_seen_at` in its UPDATE, so whichever
+ * of the two writes the row first wins and the other sees it (READ COMMITTED re-evaluation).
+ */
+async function poolAlias(
+  db: Db,
+  projectId: string,
+  visitorId: string,
+  s: Settings,
+  address: string,
+): Promise<string | null> {
+  const pool = [
+    ...new Set(s.pool_addresses.map((a) => a.trim().toLowerCase()).filter((a) => a && a !== address)),
+  ];
+  if (pool.length === 0) return null;
+  const hold = effectiveHoldMinutes(s.hold_minutes);
+  const refresh = async (q: Db) => {
+    const rows = await q
+      .updateTable('email_aliases')
+      .set({ last_seen_at: sql`now()` })
+      .where('project_id', '=', projectId)
+      .where('visitor_id', '=', visitorId)
+      .where('valid_to', 'is', null)
+      .where('alias', 'in', pool)
+      .returning(['alias', 'valid_from'])
+      .execute();
+    return rows.sort((a, b) => b.valid_from.getTime() - a.valid_from.getTime())[0]?.alias ?? null;
+  };
+  const mine = await refresh(db);
+  if (mine) return mine;
+  return db.transaction().execute(async (trx) => {
+    const locked = await trx
+      .selectFrom('email_tracking')
+      .select('project_id')
+      .where('project_id', '=', projectId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!locked) return null; // e-mail tracking was switched off meanwhile
+    const again = await refresh(trx);
+    if (again) return again;
+    // The latest binding of each pool address (at most it can be open): one index probe each.
+    const { rows } = await sql<{
+      alias: string;
+      id: number | null;
+      open: boolean | null;
+      expired: boolean | null;
+      last_seen_at: Date | null;
+      n: number;
+    }>`
+      select a.alias, b.id, b.valid_to is null as open,
+             b.last_seen_at <= now() - make_interval(mins => ${hold}::int) as expired,
+             b.last_seen_at, a.n
+      from unnest(${pool}::text[]) with ordinality as a(alias, n)
+      left join lateral (
+        select id, valid_to, last_seen_at from email_aliases e
+        where e.project_id = ${projectId} and e.alias = a.alias
+        order by e.valid_from desc limit 1
+      ) b on true`.execute(trx);
+    const free = rows
+      .filter((r) => r.id === null || !r.open || r.expired)
+      // never used first, then the least recently seen; the configured order breaks ties
+      .sort(
+        (a, b) =>
+          (a.last_seen_at?.getTime() ?? -1) - (b.last_seen_at?.getTime() ?? -1) || Number(a.n) - Number(b.n),
+      );
+    for (const f of free) {
+      if (f.id !== null && f.open) {
+        const released = await trx
+          .updateTable('email_aliases')
+          .set({ valid_to: sql`now()` })
+          .where('id', '=', f.id)
+          .where('valid_to', 'is', null)
+          .where(sql<boolean>`last_seen_at <= now() - make_interval(mins => ${hold}::int)`)
+          .executeTakeFirst();
+        if (released.numUpdatedRows === 0n) continue; // its visitor came back just now
+      }
+      await trx
+        .insertInto('email_aliases')
+        .values({ project_id: projectId, alias: f.alias, visitor_id: visitorId, valid_to: null })
+        .execute();
+      return f.alias;
+    }
+    return null;
+  });
+}
+
+/**
+ * Which visitor held `alias` at `at` (for an incoming e-mail: the time it was sent or received),
+ * or null. The exact alias first (case-insensitive); then a plus alias by its token alone, so
+ * `Info+K7F3X1@Shop.ru` or a mail to the alias under an older public address still matches.
+ */
+export async function visitorForAlias(
+  db: Db,
+  projectId: string,
+  alias: string,
+  at: Date,
+): Promise<string | null> {
+  const a = alias.trim().toLowerCase();
+  const held = (exact: boolean, value: string) =>
+    db
+      .selectFrom('email_aliases')
+      .select('visitor_id')
+      .where('project_id', '=', projectId)
+      .where('alias', exact ? '=' : 'like', value)
+      .where('valid_from', '<=', at)
+      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', at)]))
+      .orderBy('valid_from', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  const exact = await held(true, a);
+  if (exact) return exact.visitor_id;
+  const token = plusToken(a);
+  if (!token) return null;
+  // the token is [a-z0-9] only: nothing to escape in the pattern
+  return (await held(false, `%+${token}@%`))?.visitor_id ?? null;
+}
