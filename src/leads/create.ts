@@ -31,7 +31,7 @@ export interface LeadProject {
 
 export interface NewLead {
   type: LeadType;
-  channel: 'tracker' | 'api' | 'csv';
+  channel: 'tracker' | 'api' | 'csv' | 'email';
   email?: string | null;
   phone?: string | null;
   name?: string | null;

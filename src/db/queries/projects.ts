@@ -94,7 +94,11 @@ export interface LeadProjectRow {
 /** The project (with its account's language) a lead-intake key, a site key or a cabinet id points to. */
 export function findLeadProject(
   db: Db,
-  by: { apiKeyHash: string } | { siteKey: string } | { accountId: string; id: string },
+  by:
+    | { apiKeyHash: string }
+    | { siteKey: string }
+    | { accountId: string; id: string }
+    | { projectId: string },
 ): Promise<LeadProjectRow | undefined> {
   let q = db
     .selectFrom('projects as p')
@@ -111,6 +115,7 @@ export function findLeadProject(
     .where('p.deleted_at', 'is', null);
   if ('apiKeyHash' in by) q = q.where('p.api_key_hash', '=', by.apiKeyHash);
   else if ('siteKey' in by) q = q.where('p.site_key', '=', by.siteKey);
+  else if ('projectId' in by) q = q.where('p.id', '=', by.projectId);
   else q = q.where('p.id', '=', by.id).where('p.account_id', '=', by.accountId);
   return q.executeTakeFirst();
 }
