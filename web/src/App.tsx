@@ -6,6 +6,7 @@ import { MeContext } from './components/MeContext';
 import { ErrorState, Loading } from './components/PageState';
 import { I18nProvider } from './i18n';
 import { AmoCrmPage } from './pages/AmoCrmPage';
+import { EmailPage } from './pages/EmailPage';
 import { InvitePage } from './pages/InvitePage';
 import { LeadPage } from './pages/LeadPage';
 import { LeadsPage } from './pages/LeadsPage';
@@ -37,6 +38,7 @@ const privateRoutes: Route[] = [
   { pattern: '/projects/:id', page: ProjectPage },
   { pattern: '/projects/:id/leads', page: LeadsPage },
   { pattern: '/projects/:id/amocrm', page: AmoCrmPage },
+  { pattern: '/projects/:id/email', page: EmailPage },
   { pattern: '/leads/:id', page: LeadPage },
   { pattern: '/users', page: UsersPage },
   { pattern: '/settings', page: SettingsPage },

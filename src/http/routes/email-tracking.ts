@@ -141,9 +141,14 @@ export const emailTrackingRoutes =
               folders: m.folders,
               ...(m.password ? { password_enc: sealer.seal(m.password) } : {}),
               ...(m.since ? { since: new Date(m.since) } : {}),
-              // A changed connection is tried again from scratch; its reading position stays.
-              status: 'pending' as const,
-              status_message: null,
+              // A changed connection is tried again; its reading position stays.
+              ...(!same ||
+              m.password ||
+              same.port !== m.port ||
+              same.tls !== m.tls ||
+              same.folders.join('\n') !== m.folders.join('\n')
+                ? { status: 'pending' as const, status_message: null }
+                : {}),
               updated_at: new Date(),
             };
             if (same) {

@@ -9,6 +9,8 @@ import type {
   CreatedApiToken,
   CreatedInvitation,
   Delivery,
+  EmailTracking,
+  EmailTrackingInput,
   Invitation,
   InviteInfo,
   Items,
@@ -16,6 +18,8 @@ import type {
   Lead,
   LeadPage,
   LeadType,
+  MailboxTestInput,
+  MailboxTestResult,
   Me,
   Member,
   Project,
@@ -130,6 +134,7 @@ export interface MePatch {
 export type AccountPatch = Partial<Pick<Account, 'name' | 'timezone' | 'currency' | 'language'>>;
 
 const amoPath = (projectId: string) => `/projects/${enc(projectId)}/integrations/amocrm`;
+const emailPath = (projectId: string) => `/projects/${enc(projectId)}/email-tracking`;
 
 export const api = {
   signup: (input: SignupInput) => request<Me>('POST', '/auth/signup', input),
@@ -177,4 +182,10 @@ export const api = {
   amocrmOptions: (projectId: string) => request<AmoOptions>('GET', `${amoPath(projectId)}/options`),
   amocrmLog: (projectId: string, cursor?: string) =>
     request<AmoLogPage>('GET', `${amoPath(projectId)}/log${query({ cursor })}`),
+
+  emailTracking: (projectId: string) => request<EmailTracking>('GET', emailPath(projectId)),
+  saveEmailTracking: (projectId: string, input: EmailTrackingInput) =>
+    request<EmailTracking>('PUT', emailPath(projectId), input),
+  testMailbox: (projectId: string, input: MailboxTestInput) =>
+    request<MailboxTestResult>('POST', `${emailPath(projectId)}/test`, input),
 };

@@ -15,6 +15,7 @@ export const keys = {
   amocrm: (projectId: string) => ['amocrm', projectId] as const,
   amocrmOptions: (projectId: string) => ['amocrm', projectId, 'options'] as const,
   amocrmLog: (projectId: string) => ['amocrm', projectId, 'log'] as const,
+  emailTracking: (projectId: string) => ['email-tracking', projectId] as const,
 };
 
 export function createQueryClient(onUnauthorized: () => void): QueryClient {
@@ -99,4 +100,17 @@ export const useDeliveries = (leadId: string) =>
     queryKey: keys.deliveries(leadId),
     queryFn: () => api.leadDeliveries(leadId),
     refetchInterval: (q) => (q.state.data?.items.some((d) => UNSETTLED.includes(d.state)) ? 5_000 : false),
+  });
+
+/**
+ * A project's e-mail tracking settings and mailbox statuses; with `poll`, looked at again every 5 s while a
+ * mailbox is still connecting.
+ */
+export const useEmailTracking = (projectId: string, poll = false) =>
+  useQuery({
+    queryKey: keys.emailTracking(projectId),
+    queryFn: () => api.emailTracking(projectId),
+    enabled: projectId !== '',
+    refetchInterval: (q) =>
+      poll && q.state.data?.mailboxes.some((m) => m.status === 'pending') ? 5_000 : false,
   });

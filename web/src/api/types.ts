@@ -248,3 +248,66 @@ export interface Delivery {
   lastError: string | null;
   updatedAt: string;
 }
+
+/** E-mail tracking: how the site's public address is replaced per visitor. */
+export type EmailAliases = { mode: 'plus' } | { mode: 'pool'; addresses: string[]; holdMinutes: number };
+
+export type MailboxStatus = 'pending' | 'connected' | 'error';
+
+/** A mailbox read over IMAP, with its live status (the password is write-only and never shown). */
+export interface Mailbox {
+  id: string;
+  host: string;
+  port: number;
+  tls: boolean;
+  user: string;
+  folders: string[];
+  /** only messages from this time on are read */
+  since: string;
+  status: MailboxStatus;
+  /** the IMAP server's own words when the status is `error` */
+  statusMessage: string | null;
+  lastUid: number | null;
+  lastSyncAt: string | null;
+}
+
+export interface EmailTracking {
+  configured: boolean;
+  publicAddress: string | null;
+  aliases: EmailAliases;
+  mailboxes: Mailbox[];
+}
+
+/** A mailbox as saved: identified by host + user; `password` left out keeps the stored one. */
+export interface MailboxInput {
+  host: string;
+  port?: number;
+  tls?: boolean;
+  user: string;
+  password?: string;
+  folders?: string[];
+  since?: string;
+}
+
+export interface EmailTrackingInput {
+  publicAddress: string;
+  aliases: { mode: 'plus' } | { mode: 'pool'; addresses: string[]; holdMinutes?: number };
+  /** replaces the project's mailboxes */
+  mailboxes: MailboxInput[];
+}
+
+/** A connection test; without `password`, the stored one of `mailboxId` is used. */
+export interface MailboxTestInput {
+  host: string;
+  port: number;
+  tls: boolean;
+  user: string;
+  password?: string;
+  mailboxId?: string;
+}
+
+export interface MailboxTestResult {
+  ok: boolean;
+  /** the IMAP server's own words on failure */
+  message: string;
+}

@@ -43,7 +43,7 @@ export function minutesLabel(n: number, lang: Lang): string {
 }
 
 /** The zone's offset from UTC at `when`, in minutes (Moscow: 180). */
-function offsetMinutes(timeZone: string, when: number): number {
+export function offsetMinutes(timeZone: string, when: number): number {
   try {
     const parts = new Intl.DateTimeFormat('en-US', {
       timeZone,

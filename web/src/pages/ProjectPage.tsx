@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, isApiError } from '../api/client';
-import { keys, useAmoCrm, useProject } from '../api/queries';
+import { keys, useAmoCrm, useEmailTracking, useProject } from '../api/queries';
 import type { AttributionModel, Project } from '../api/types';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { CopyButton } from '../components/CopyButton';
@@ -372,6 +372,30 @@ function SettingsCard({ project, accountTimezone }: { project: Project; accountT
   );
 }
 
+/** E-mail tracking in the integrations card: set up or not, and a failing mailbox at a glance. */
+function EmailRow({ projectId }: { projectId: string }) {
+  const { t } = useI18n();
+  const email = useEmailTracking(projectId);
+  const failing = email.data?.mailboxes.some((m) => m.status === 'error');
+  return (
+    <div className="integration-row">
+      <div>
+        <Link to={`/projects/${projectId}/email`} className="row-link" data-testid="email-link">
+          {t('email.title')}
+        </Link>
+        <p className="muted small">{t('email.cardText')}</p>
+      </div>
+      {email.data && (
+        <span
+          className={`badge ${failing ? 'badge-fail' : email.data.configured ? 'badge-ok' : 'badge-wait'}`}
+        >
+          {failing ? t('email.status.error') : email.data.configured ? t('email.on') : t('email.off')}
+        </span>
+      )}
+    </div>
+  );
+}
+
 function IntegrationsCard({ project }: { project: Project }) {
   const { t } = useI18n();
   const amo = useAmoCrm(project.id);
@@ -392,6 +416,7 @@ function IntegrationsCard({ project }: { project: Project }) {
           </span>
         )}
       </div>
+      <EmailRow projectId={project.id} />
     </section>
   );
 }
@@ -456,6 +481,9 @@ export function ProjectPage({ params }: { params: Params }) {
           <>
             <Link to={`/projects/${project.id}/amocrm`} className="btn btn-secondary">
               amoCRM
+            </Link>
+            <Link to={`/projects/${project.id}/email`} className="btn btn-secondary">
+              E-mail
             </Link>
             <Link to={`/projects/${project.id}/leads`} className="btn btn-primary" data-testid="leads-link">
               {t('project.leads')}
