@@ -3,6 +3,8 @@ import type { Config, Role } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { startDeliveryWorker } from './delivery/worker.js';
+import { leadFromEmail } from './email/intake.js';
+import { startMailboxPollers } from './email/pollers.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import type { Logger } from './logger.js';
@@ -57,6 +59,11 @@ export async function startService(
         retryDelaySeconds: config.deliveryRetrySeconds,
       });
       stops.unshift(delivery.stop);
+      const mail = startMailboxPollers(database.db, logger.child({ component: 'email' }), {
+        secretKey: config.secretKey,
+        onMessage: (m) => leadFromEmail(database.db, m),
+      });
+      stops.unshift(mail.stop);
     }
     let app: FastifyInstance | null = null;
     let url: string | null = null;

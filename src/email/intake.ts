@@ -18,6 +18,8 @@ export interface EmailForLead {
   subject: string | null;
   text: string;
   date: Date | null;
+  /** when the mail server received it (IMAP INTERNALDATE): a clock we trust more than the sender's */
+  receivedAt?: Date | null;
   autoReason: string | null;
 }
 
@@ -115,10 +117,11 @@ export async function leadFromEmail(
     let visitorId: string | null = null;
     let mailbox: string | null = null;
     for (const address of recipients) {
-      // Who held it when the message was written, else now (the sender's clock may run behind).
-      visitorId =
-        (await visitorForAlias(trx, box.project_id, address, occurredAt)) ??
-        (await visitorForAlias(trx, box.project_id, address, new Date()));
+      // Who held it when the server received the message, else when it was written, else now.
+      for (const at of [msg.receivedAt, occurredAt, new Date()]) {
+        if (!at || visitorId) continue;
+        visitorId = await visitorForAlias(trx, box.project_id, address, at);
+      }
       if (visitorId) {
         mailbox = address;
         break;

@@ -154,6 +154,34 @@ describe('e-mail tracking settings API', () => {
     }
   });
 
+  it('tests a connection with the saved password only for the host and user it was saved for', async () => {
+    const saved = await client.put<View>(path, {
+      publicAddress: 'info@shop.ru',
+      aliases: { mode: 'plus' },
+      mailboxes: [mailbox],
+    });
+    const id = saved.body.mailboxes[0]?.id;
+    const { password: _, ...box } = mailbox;
+    // The saved password must not be sent to a server of the caller's choosing.
+    const e = expectError(
+      await client.post(`${path}/test`, { ...box, host: 'imap.attacker.example', mailboxId: id }),
+      400,
+      'validation_error',
+    );
+    expect(e.error.details).toEqual([{ path: 'body.password', message: 'required' }]);
+    // Same host and user: the saved password is used (nothing listens there: a readable failure).
+    const r = await client.post<{ ok: boolean; message: string }>(`${path}/test`, {
+      ...box,
+      port: 1,
+      tls: false,
+      mailboxId: id,
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.ok).toBe(false);
+    expect(r.body.message).toMatch(/refused/i);
+    expect(r.body.message).not.toContain('пароль');
+  });
+
   it('is another account’s project: 404', async () => {
     const other = await signUp(server.url);
     expectError(await other.client.get(path), 404, 'not_found');

@@ -1,10 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
+import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
 import type { Db } from '../../db/connection.js';
 import { findProject } from '../../db/queries/projects.js';
 import { isInternalHost } from '../../email/hosts.js';
-import { emailTrackingBody, emailTrackingJson, MAILBOX_PASSWORD_PURPOSE } from '../../email/settings.js';
+import { testMailboxConnection } from '../../email/mailbox-reader.js';
+import { notifyMailboxesChanged } from '../../email/pollers.js';
+import {
+  emailTrackingBody,
+  emailTrackingJson,
+  MAILBOX_PASSWORD_PURPOSE,
+  mailboxBody,
+} from '../../email/settings.js';
 import { Sealer } from '../../security/sealed.js';
 import { requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
@@ -77,6 +84,52 @@ export const emailTrackingRoutes =
         const project = await findProject(ctx.db, requireUser(req).account.id, req.params.id);
         if (!project) throw notFound();
         return view(ctx.db, project.id);
+      },
+    );
+
+    app.post(
+      '/projects/:id/email-tracking/test',
+      {
+        schema: {
+          tags: ['email'],
+          summary: 'Try a mailbox connection (login and folders); failures in the server’s own words',
+          params: uuidParam,
+          body: mailboxBody.extend({ mailboxId: z.uuid().optional() }),
+          response: { 200: z.object({ ok: z.boolean(), message: z.string() }) },
+        },
+      },
+      async (req) => {
+        const project = await findProject(ctx.db, requireRole(req, 'admin').account.id, req.params.id);
+        if (!project) throw notFound();
+        const b = req.body;
+        if (!ctx.config.allowCustomIntegrationHosts && (await isInternalHost(b.host)))
+          throw new AppError(400, 'validation_error', {}, [
+            {
+              path: 'body.host',
+              message:
+                'a private or loopback address is allowed only with ALLOW_CUSTOM_INTEGRATION_HOSTS=true',
+            },
+          ]);
+        let password = b.password;
+        if (!password && b.mailboxId) {
+          // The stored password goes only to the host and user it was saved for: otherwise it
+          // could be sent to a server of the caller's choosing.
+          const saved = await ctx.db
+            .selectFrom('mailboxes')
+            .select(['password_enc', 'host', 'username'])
+            .where('id', '=', b.mailboxId)
+            .where('project_id', '=', project.id)
+            .executeTakeFirst();
+          if (saved && saved.host === b.host && saved.username === b.user)
+            password = sealer.open(saved.password_enc);
+        }
+        if (!password)
+          throw new AppError(400, 'validation_error', {}, [{ path: 'body.password', message: 'required' }]);
+        const r = await testMailboxConnection(
+          { host: b.host, port: b.port, tls: b.tls, user: b.user, password, folders: b.folders },
+          { timeoutMs: 15_000 },
+        );
+        return r.ok ? { ok: true, message: `connected; folders: ${r.folders.join(', ')}` } : r;
       },
     );
 
@@ -168,8 +221,8 @@ export const emailTrackingRoutes =
           }
           const gone = existing.filter((e) => !kept.has(e.id)).map((e) => e.id);
           if (gone.length > 0) await trx.deleteFrom('mailboxes').where('id', 'in', gone).execute();
-          // Pollers in the worker pick the change up at once.
-          await sql`select pg_notify('mailboxes', ${project.id})`.execute(trx);
+          // Pollers in the worker pick the change up at once (NOTIFY is sent on commit).
+          await notifyMailboxesChanged(trx);
         });
         return view(ctx.db, project.id);
       },
