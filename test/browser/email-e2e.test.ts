@@ -45,7 +45,7 @@ describe.skipIf(!browserAvailable || !dovecotAvailable)('e-mail tracking end to 
     });
     projectId = p.body.id;
     const snippet = p.body.snippet;
-    site = createServer((req, res) => {
+    site = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(
         `<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Диваны</title>${snippet}</head>` +
