@@ -4,6 +4,7 @@ import { normaliseEmail } from '../leads/contact.js';
 import { createLead } from '../leads/create.js';
 import { toLeadProject } from '../leads/project.js';
 import { visitorForAlias } from './aliases.js';
+import { recordEmailMessage } from './mailbox-reader.js';
 
 /** What a read message brings (the mailbox reader's IncomingEmail fits it). */
 export interface EmailForLead {
@@ -56,19 +57,7 @@ export async function leadFromEmail(
       .executeTakeFirst();
     if (!box) return { leadId: null, ignored: 'mailbox removed' };
     const record = (leadId: string | null, ignored: string | null) =>
-      trx
-        .insertInto('email_messages')
-        .values({
-          mailbox_id: place.mailboxId,
-          folder: place.folder,
-          uid_validity: place.uidValidity,
-          uid: place.uid,
-          message_id: msg.messageId,
-          lead_id: leadId,
-          ignored,
-        })
-        .onConflict((oc) => oc.columns(['mailbox_id', 'folder', 'uid_validity', 'uid']).doNothing())
-        .execute();
+      recordEmailMessage(trx, place, { messageId: msg.messageId, leadId, ignored });
 
     const sender = normaliseEmail(msg.from?.address);
     const settings = await trx

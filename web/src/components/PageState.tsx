@@ -1,7 +1,8 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, isApiError } from '../api/client';
 import { useI18n } from '../i18n';
+import { PageHeader } from './PageHeader';
 
 export function Loading() {
   const { t } = useI18n();
@@ -58,4 +59,29 @@ export function QueryList<T>({
     return <p className={padded ? 'muted card-pad' : 'muted'}>{empty}</p>;
   }
   return <>{children(query.data.items)}</>;
+}
+
+/**
+ * A page of one project (amoCRM, e-mail…) while its settings load: the way back to the project,
+ * then loading, "no such project" (another account's or a malformed id) or the error with retry.
+ * Null once the data is there: the page renders itself.
+ */
+export function ProjectSubpageState({
+  query,
+  back,
+}: {
+  query: UseQueryResult<unknown>;
+  back: ReactNode;
+}): ReactNode {
+  const { t } = useI18n();
+  if (query.isPending) return <Loading />;
+  if (!query.isError) return null;
+  if (isApiError(query.error, 404) || isApiError(query.error, 400))
+    return (
+      <>
+        {back}
+        <PageHeader title={t('project.notFound')} lead={t('project.notFoundText')} />
+      </>
+    );
+  return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
 }

@@ -1,11 +1,10 @@
 import { useState } from 'react';
-import { isApiError } from '../api/client';
 import { useAmoCrm, useAmoOptions, useProject } from '../api/queries';
 import type { AmoIntegration } from '../api/types';
 import { Notice } from '../components/FormError';
 import { usePermissions } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';
-import { ErrorState, Loading } from '../components/PageState';
+import { ErrorState, Loading, ProjectSubpageState } from '../components/PageState';
 import { useI18n } from '../i18n';
 import { Link, type Params } from '../router';
 import { OAuthCard, PendingCard, TokenCard } from './amocrm/ConnectCards';
@@ -79,18 +78,7 @@ export function AmoCrmPage({ params }: { params: Params }) {
       {t('amo.back')}
     </Link>
   );
-  if (query.isPending) return <Loading />;
-  if (query.isError) {
-    if (isApiError(query.error, 404) || isApiError(query.error, 400)) {
-      return (
-        <>
-          {back}
-          <PageHeader title={t('project.notFound')} lead={t('project.notFoundText')} />
-        </>
-      );
-    }
-    return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
-  }
+  if (query.isPending || query.isError) return <ProjectSubpageState query={query} back={back} />;
   const integration = query.data;
 
   return (

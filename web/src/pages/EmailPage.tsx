@@ -1,7 +1,6 @@
-import { isApiError } from '../api/client';
 import { useEmailTracking, useProject } from '../api/queries';
 import { PageHeader } from '../components/PageHeader';
-import { ErrorState, Loading } from '../components/PageState';
+import { ProjectSubpageState } from '../components/PageState';
 import { useI18n } from '../i18n';
 import { exampleAddress } from '../lib/email';
 import { Link, type Params } from '../router';
@@ -35,18 +34,7 @@ export function EmailPage({ params }: { params: Params }) {
       {t('email.back')}
     </Link>
   );
-  if (query.isPending) return <Loading />;
-  if (query.isError) {
-    if (isApiError(query.error, 404) || isApiError(query.error, 400)) {
-      return (
-        <>
-          {back}
-          <PageHeader title={t('project.notFound')} lead={t('project.notFoundText')} />
-        </>
-      );
-    }
-    return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
-  }
+  if (query.isPending || query.isError) return <ProjectSubpageState query={query} back={back} />;
   const tracking = query.data;
 
   return (
