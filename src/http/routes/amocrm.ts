@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
-import { findProject } from '../../db/queries/projects.js';
 import type { Integration, Project } from '../../db/schema.js';
 import { createRateGate } from '../../delivery/rate-gate.js';
 import {
@@ -37,9 +36,10 @@ import {
 import { AMO_TOKEN_PURPOSE } from '../../integrations/amocrm/token-store.js';
 import { Sealer } from '../../security/sealed.js';
 import { sha256 } from '../../security/tokens.js';
-import { type Principal, requireRole, requireUser } from '../auth.js';
+import { requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
+import { ownProject } from '../own-project.js';
 
 const OAUTH_STATE_TTL_MS = 30 * 60_000;
 
@@ -88,12 +88,6 @@ export const amocrmRoutes =
     const tokenSealer = new Sealer(ctx.config.secretKey, AMO_TOKEN_PURPOSE);
     const deps = { db: ctx.db, tokenSealer };
     const redirectUri = `${ctx.config.publicUrl}/api/v1/integrations/amocrm/callback`;
-
-    async function ownProject(who: Principal, id: string): Promise<Project> {
-      const project = await findProject(ctx.db, who.account.id, id);
-      if (!project) throw notFound();
-      return project;
-    }
 
     async function newAuthorization(row: Integration): Promise<string> {
       const state = randomBytes(24).toString('base64url');
@@ -154,7 +148,7 @@ export const amocrmRoutes =
         },
       },
       async (req) => {
-        const project = await ownProject(requireUser(req), req.params.id);
+        const project = await ownProject(ctx.db, requireUser(req), req.params.id);
         return view(await findAmoIntegration(ctx.db, project.id));
       },
     );
@@ -173,7 +167,7 @@ export const amocrmRoutes =
       },
       async (req) => {
         const who = requireRole(req, 'admin');
-        const project = await ownProject(who, req.params.id);
+        const project = await ownProject(ctx.db, who, req.params.id);
         const body = req.body;
         const row = await findAmoIntegration(ctx.db, project.id);
         const wantsEntities = Object.values(body.entities).some((e) => e !== undefined);
@@ -244,7 +238,7 @@ export const amocrmRoutes =
         },
       },
       async (req, reply) => {
-        const project = await ownProject(requireRole(req, 'admin'), req.params.id);
+        const project = await ownProject(ctx.db, requireRole(req, 'admin'), req.params.id);
         if (!(await deleteAmoIntegration(ctx.db, project.id))) throw notFound();
         return reply.status(204).send();
       },
@@ -261,7 +255,7 @@ export const amocrmRoutes =
         },
       },
       async (req) => {
-        const project = await ownProject(requireUser(req), req.params.id);
+        const project = await ownProject(ctx.db, requireUser(req), req.params.id);
         const row = await findAmoIntegration(ctx.db, project.id);
         if (!row || !isConnected(row)) throw new AppError(409, 'amocrm_not_connected');
         return loadOptions(amoClientFor(deps, row)).catch(fromAmo);

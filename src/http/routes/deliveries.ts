@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
 import { findLead } from '../../db/queries/leads.js';
-import { findProject } from '../../db/queries/projects.js';
 import type { Delivery } from '../../db/schema.js';
 import { requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
+import { ownProject } from '../own-project.js';
 
 const deliveryJson = z.object({
   id: z.string(),
@@ -151,8 +151,7 @@ export const deliveryRoutes =
       },
       async (req) => {
         const who = requireUser(req);
-        const project = await findProject(ctx.db, who.account.id, req.params.id);
-        if (!project) throw notFound();
+        const project = await ownProject(ctx.db, who, req.params.id);
         const { cursor, limit } = req.query;
         let q = ctx.db
           .selectFrom('integration_log')

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
 import type { Db } from '../../db/connection.js';
-import { findProject } from '../../db/queries/projects.js';
 import { isInternalHost } from '../../email/hosts.js';
 import { testMailboxConnection } from '../../email/mailbox-reader.js';
 import { notifyMailboxesChanged } from '../../email/pollers.js';
@@ -15,7 +14,8 @@ import {
 import { Sealer } from '../../security/sealed.js';
 import { requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError } from '../errors.js';
+import { ownProject } from '../own-project.js';
 
 async function view(db: Db, projectId: string) {
   const row = await db
@@ -81,8 +81,7 @@ export const emailTrackingRoutes =
         },
       },
       async (req) => {
-        const project = await findProject(ctx.db, requireUser(req).account.id, req.params.id);
-        if (!project) throw notFound();
+        const project = await ownProject(ctx.db, requireUser(req), req.params.id);
         return view(ctx.db, project.id);
       },
     );
@@ -99,8 +98,7 @@ export const emailTrackingRoutes =
         },
       },
       async (req) => {
-        const project = await findProject(ctx.db, requireRole(req, 'admin').account.id, req.params.id);
-        if (!project) throw notFound();
+        const project = await ownProject(ctx.db, requireRole(req, 'admin'), req.params.id);
         const b = req.body;
         if (!ctx.config.allowCustomIntegrationHosts && (await isInternalHost(b.host)))
           throw new AppError(400, 'validation_error', {}, [
@@ -146,8 +144,7 @@ export const emailTrackingRoutes =
         },
       },
       async (req) => {
-        const project = await findProject(ctx.db, requireRole(req, 'admin').account.id, req.params.id);
-        if (!project) throw notFound();
+        const project = await ownProject(ctx.db, requireRole(req, 'admin'), req.params.id);
         const b = req.body;
         const existing = await ctx.db
           .selectFrom('mailboxes')

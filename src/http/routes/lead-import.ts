@@ -3,13 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
-import { findProject } from '../../db/queries/projects.js';
 import { createLead } from '../../leads/create.js';
 import { parseLeadCsv } from '../../leads/csv-import.js';
 import { toLeadProject } from '../../leads/project.js';
 import { requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError } from '../errors.js';
+import { ownProject } from '../own-project.js';
 
 export const CSV_BODY_LIMIT = 5 * 1024 * 1024;
 
@@ -51,8 +51,7 @@ export const leadImportRoutes =
       },
       async (req, reply) => {
         const who = requireUser(req);
-        const row = await findProject(ctx.db, who.account.id, req.params.id);
-        if (!row) throw notFound();
+        const row = await ownProject(ctx.db, who, req.params.id);
         requireRole(req, 'admin');
         if (!Buffer.isBuffer(req.body)) throw new AppError(415, 'csv_media_type');
 

@@ -2,13 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 import { currencyField, textField, timezoneField, uuidParam } from '../../accounts/fields.js';
-import {
-  findProject,
-  insertProject,
-  listProjects,
-  softDeleteProject,
-  updateProject,
-} from '../../db/queries/projects.js';
+import { insertProject, listProjects, softDeleteProject, updateProject } from '../../db/queries/projects.js';
 import type { AttributionModel, Project } from '../../db/schema.js';
 import { domainsField } from '../../projects/domains.js';
 import { newApiKey, newSiteKey } from '../../projects/keys.js';
@@ -16,6 +10,7 @@ import { projectJson, toProjectJson } from '../../projects/serialize.js';
 import { type Principal, requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
+import { ownProject } from '../own-project.js';
 
 const leadSettings = {
   attributionModel: z.enum(['last_non_direct', 'first_click', 'last_click']).optional(),
@@ -49,12 +44,7 @@ export const projectRoutes =
     const json = (p: Project, who: Principal) =>
       toProjectJson(p, { publicUrl: ctx.config.publicUrl, sealer: ctx.keySealer, role: who.user.role });
 
-    /** Tenant check first, role second: another account's project is a 404 whatever your role. */
-    async function ownProject(who: Principal, id: string): Promise<Project> {
-      const project = await findProject(ctx.db, who.account.id, id);
-      if (!project) throw notFound();
-      return project;
-    }
+    // Tenant check first, role second: another account's project is a 404 whatever your role.
 
     app.get(
       '/projects',
@@ -117,7 +107,7 @@ export const projectRoutes =
       },
       async (req) => {
         const who = requireUser(req);
-        return json(await ownProject(who, req.params.id), who);
+        return json(await ownProject(ctx.db, who, req.params.id), who);
       },
     );
 
@@ -140,7 +130,7 @@ export const projectRoutes =
       },
       async (req) => {
         const who = requireUser(req);
-        await ownProject(who, req.params.id);
+        await ownProject(ctx.db, who, req.params.id);
         requireRole(req, 'admin');
         const { attributionModel, duplicateWindowMinutes, phoneRegion, ...plain } = req.body;
         const updated = await updateProject(ctx.db, who.account.id, req.params.id, {
@@ -163,7 +153,7 @@ export const projectRoutes =
       },
       async (req, reply) => {
         const who = requireUser(req);
-        await ownProject(who, req.params.id);
+        await ownProject(ctx.db, who, req.params.id);
         requireRole(req, 'admin');
         if (!(await softDeleteProject(ctx.db, who.account.id, req.params.id))) throw notFound();
         return reply.status(204).send();
@@ -183,7 +173,7 @@ export const projectRoutes =
         },
         async (req) => {
           const who = requireUser(req);
-          await ownProject(who, req.params.id);
+          await ownProject(ctx.db, who, req.params.id);
           requireRole(req, 'admin');
           const patch =
             key === 'site-key'

@@ -149,7 +149,8 @@ async function syncIntegration(
   }
 
   await createEntities(ctx, creating);
-  for (const item of [...creating, ...later]) await updateLead(ctx, item.lead);
+  // The rows loaded above, kept current by every step that changes them: no second read.
+  for (const item of [...creating, ...later]) await updateLead(ctx, item.lead, [...item.ds.values()]);
   return ctx.retry;
 }
 
@@ -443,13 +444,7 @@ async function adoptCreated(ctx: Ctx, lead: Lead, pending: Delivery[]): Promise<
  * Writes the lead's mapped parameters to its entities while the window is open: created ones
  * (mode 1) when attribution appears or changes, found ones (mode 2) once found.
  */
-async function updateLead(ctx: Ctx, lead: Lead): Promise<void> {
-  const ds = await ctx.db
-    .selectFrom('deliveries')
-    .selectAll()
-    .where('lead_id', '=', lead.id)
-    .where('destination', '=', 'amocrm')
-    .execute();
+async function updateLead(ctx: Ctx, lead: Lead, ds: Delivery[]): Promise<void> {
   const open = ds.filter((d) => d.state !== 'skipped' && d.state !== 'failed');
   const windowOpen = (d: Delivery) => d.window_ends_at.getTime() > ctx.now.getTime();
 
