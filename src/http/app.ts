@@ -4,6 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createCollector } from '../tracking/collector.js';
+import { SiteDirectory } from '../tracking/sites.js';
 import { installAuth } from './auth.js';
 import { installCabinet } from './cabinet.js';
 import { COLLECT_PATH, collectEndpoint } from './collect-endpoint.js';
@@ -115,7 +116,9 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   await app.register(amocrmRoutes(ctx), { prefix: '/api/v1' });
   await app.register(deliveryRoutes(ctx), { prefix: '/api/v1' });
   await app.register(emailTrackingRoutes(ctx), { prefix: '/api/v1' });
+  const sites = new SiteDirectory(ctx.db);
   const collector = createCollector({
+    sites,
     db: ctx.db,
     logger: ctx.logger,
     geo: ctx.geo,
@@ -132,7 +135,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
     closing = true;
   });
   await app.register(trackerScriptRoutes());
-  await app.register(aliasRoutes(ctx));
+  await app.register(aliasRoutes(ctx, sites));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await installCabinet(app);

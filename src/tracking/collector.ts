@@ -4,11 +4,18 @@ import type { Logger } from '../logger.js';
 import type { GeoLookup } from './geo.js';
 import { leadsFromEvents } from './lead-events.js';
 import { createPipeline } from './pipeline.js';
-import { SiteDirectory } from './sites.js';
+import type { SiteDirectory } from './sites.js';
 import { EventWriter } from './writer.js';
 
 /** The collector's parts for one process: the pipeline and the group-commit writer, with metrics. */
-export function createCollector(deps: { db: Db; logger: Logger; geo: GeoLookup; registry: Registry }) {
+export function createCollector(deps: {
+  db: Db;
+  logger: Logger;
+  geo: GeoLookup;
+  registry: Registry;
+  /** site key → project, shared with the other tracker endpoints (one cache) */
+  sites: SiteDirectory;
+}) {
   const batchSize = new Histogram({
     name: 'leadtrail_collect_batch_events',
     help: 'Events written per collector transaction (group commit)',
@@ -20,7 +27,7 @@ export function createCollector(deps: { db: Db; logger: Logger; geo: GeoLookup; 
     onBatch: (n) => batchSize.observe(n),
   });
   const pipeline = createPipeline({
-    sites: new SiteDirectory(deps.db),
+    sites: deps.sites,
     geo: deps.geo,
     registry: deps.registry,
   });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { aliasForVisitor } from '../../email/aliases.js';
 import { hostMatches } from '../../projects/domains.js';
-import { SiteDirectory } from '../../tracking/sites.js';
+import type { SiteDirectory } from '../../tracking/sites.js';
 import { isBotUserAgent } from '../../tracking/user-agent.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
@@ -24,9 +24,8 @@ function pageOrigin(origin: string | undefined, referer: string | undefined): st
  * neither take pool addresses nor index aliases).
  */
 export const aliasRoutes =
-  (ctx: AppContext): FastifyPluginAsyncZod =>
+  (ctx: AppContext, sites: SiteDirectory): FastifyPluginAsyncZod =>
   async (app) => {
-    const sites = new SiteDirectory(ctx.db);
     app.get(
       '/alias',
       {
