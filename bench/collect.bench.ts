@@ -23,18 +23,23 @@ import { signUpOwner, startBareServer } from './baseline.js';
  *   internal navigations, search referrers and direct visits, `ga`/`ym` on some; sent the way the
  *   tracker sends it (text/plain JSON, page origin, desktop Chrome) through a proxy that sets
  *   X-Forwarded-For (TRUST_PROXY=true), so the GeoIP lookup does real work.
- * - Rounds (BENCH_ROUNDS, default 3), each: throughput, bare vs /collect back to back with the
+ * - Rounds (BENCH_ROUNDS, default 5), each: throughput, bare vs /collect back to back with the
  *   same connections and duration; then latency with autocannon's overallRate at half that
  *   round's /collect rate. The targets are judged on the medians of the rounds: this machine's
  *   own speed swings between runs (the bare baseline alone by ±30 %). Then, for reference, one
  *   open-loop evenly paced run at half the median rate (autocannon's overallRate is a
  *   per-connection, per-second quota: all connections burst at the top of each second).
+ *   Each round also counts batch writes over 20 and 50 ms: on this machine the latency tail is
+ *   the disk's flush stalls (a commit waits for its WAL flush), not the event loop.
  * - Durability: every eid answered 2xx must be in `hits`; every row in `hits` must be an eid that
  *   was answered 2xx or was still in flight when the load stopped (no answer: a tracker resends it).
  *
  * BENCH_SECONDS (default 10) sets each phase's duration, BENCH_CONNECTIONS (default 50) the
  * connections. BENCH_DIAG=1 adds PostgreSQL's time per statement and samples of what its backends
- * wait on; BENCH_PROF=<dir> writes a CPU profile of the service.
+ * wait on, WAL volume and flush times (pg_stat_io) and the WAL records per hit (pg_walinspect);
+ * BENCH_PROF=<dir> writes a CPU profile of the service. To compare settings in one place:
+ * BENCH_SERVICE_FLAGS (node flags for the service, e.g. "--max-semi-space-size=32") and
+ * BENCH_PG_FLAGS (PostgreSQL settings, e.g. "wal_sync_method=open_datasync").
  */
 
 // ---------------------------------------------------------------- child processes
@@ -78,9 +83,14 @@ function startChild(kind: 'bare' | 'service', env: Record<string, string> = {}):
     const child: ChildProcess = fork(process.argv[1] ?? '', [], {
       env: { ...process.env, ...env, BENCH_CHILD: kind },
       // BENCH_PROF=<dir>: a V8 CPU profile of the service process, to open in DevTools.
+      // BENCH_SERVICE_FLAGS: extra node flags for the service only (e.g. GC settings to compare).
       execArgv:
-        kind === 'service' && process.env.BENCH_PROF
-          ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
+        kind === 'service'
+          ? [
+              ...process.execArgv,
+              ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
+              ...(process.env.BENCH_SERVICE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+            ]
           : process.execArgv,
       stdio: 'inherit',
     });
@@ -485,6 +495,20 @@ function stepTotals(text: string): Map<string, { sum: number; count: number }> {
   return out;
 }
 
+/** Batch writes in a phase and how many took over 20 and 50 ms (leadtrail_collect_batch_seconds). */
+function slowBatches(before: string, after: string): { batches: number; over20: number; over50: number } {
+  const bucket = (text: string, le: string) =>
+    Number(
+      new RegExp(
+        `^leadtrail_collect_batch_seconds_bucket\\{le="${le.replace('+', '\\+')}"\\} (\\S+)`,
+        'm',
+      ).exec(text)?.[1] ?? 0,
+    );
+  const d = (le: string) => bucket(after, le) - bucket(before, le);
+  const all = d('+Inf');
+  return { batches: all, over20: all - d('0.02'), over50: all - d('0.05') };
+}
+
 function printSteps(label: string, before: string, after: string): void {
   const a = stepTotals(before);
   const b = stepTotals(after);
@@ -502,6 +526,10 @@ function printSteps(label: string, before: string, after: string): void {
     );
   console.log(
     `  service event-loop delay (${label}): mean ${lag('mean')} ms, p99 ${lag('p99')} ms, max ${lag('max')} ms`,
+  );
+  const slow = slowBatches(before, after);
+  console.log(
+    `  batch writes (${label}): ${slow.batches}, of which over 20 ms ${slow.over20}, over 50 ms ${slow.over50}`,
   );
 }
 
@@ -641,12 +669,67 @@ async function printStatements(connectionString: string, hits: number): Promise<
     );
 }
 
+interface WalIo {
+  lsn: string;
+  writes: number;
+  bytes: number;
+  writeMs: number;
+  fsyncs: number;
+  fsyncMs: number;
+}
+
+/** BENCH_DIAG=1: PostgreSQL's WAL writes and flushes so far (pg_stat_io, timed). */
+async function walIo(connectionString: string): Promise<WalIo> {
+  const r = await withClient(connectionString, (c) =>
+    c.query<WalIo>(
+      `select pg_current_wal_lsn()::text as lsn, coalesce(sum(writes), 0)::float8 as writes, coalesce(sum(write_bytes), 0)::float8 as bytes,
+         coalesce(sum(write_time), 0)::float8 as "writeMs", coalesce(sum(fsyncs), 0)::float8 as fsyncs,
+         coalesce(sum(fsync_time), 0)::float8 as "fsyncMs"
+       from pg_stat_io where object = 'wal'`,
+    ),
+  );
+  return r.rows[0] as WalIo;
+}
+
+/** BENCH_DIAG=1: which WAL records made the bytes between two positions (pg_walinspect). */
+async function printWalRecords(connectionString: string, from: string, to: string, hits: number) {
+  const r = await withClient(connectionString, (c) =>
+    c.query<{ kind: string; count: number; rec: number; fpi: number }>(
+      `select "resource_manager/record_type" as kind, count::float8, record_size::float8 as rec,
+         fpi_size::float8 as fpi
+       from pg_get_wal_stats($1::pg_lsn, $2::pg_lsn, true) order by combined_size desc limit 10`,
+      [from, to],
+    ),
+  );
+  console.log('  WAL records per hit (count, record bytes, full-page-image bytes):');
+  for (const x of r.rows)
+    console.log(
+      `    ${x.kind.padEnd(28)} ${round(x.count / hits)
+        .toString()
+        .padStart(6)}  ${round(x.rec / hits)
+        .toString()
+        .padStart(8)}  ${round(x.fpi / hits)
+        .toString()
+        .padStart(8)}`,
+    );
+}
+
+function printWal(a: WalIo, b: WalIo, hits: number, seconds: number): void {
+  const fsyncs = b.fsyncs - a.fsyncs;
+  console.log(
+    `  WAL: ${round((b.bytes - a.bytes) / Math.max(1, hits))} bytes/hit, ${round((b.bytes - a.bytes) / seconds / 1e6)} MB/s; ` +
+      `${round(fsyncs / seconds)} flushes/s, ${round((b.fsyncMs - a.fsyncMs) / Math.max(1, fsyncs))} ms per flush ` +
+      `(${round(((b.fsyncMs - a.fsyncMs) / (seconds * 1000)) * 100)} % of the time); ` +
+      `${round((b.writeMs - a.writeMs) / Math.max(1, b.writes - a.writes))} ms per write`,
+  );
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
   const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
   const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
   const dataDir = mkdtempSync(join(tmpdir(), 'leadtrail-bench-'));
   const logger = createLogger(
     loadConfig({ LOG_LEVEL: 'error', DATA_DIR: dataDir, SECRET_KEY: 'x'.repeat(32) }),
@@ -657,12 +740,27 @@ async function main(): Promise<void> {
     port: 0,
     logger,
     shareRunning: false,
-    extraFlags: diag
-      ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all']
-      : [],
+    // BENCH_PG_FLAGS: PostgreSQL settings to compare, e.g. "wal_sync_method=open_datasync commit_delay=100".
+    extraFlags: [
+      ...(process.env.BENCH_PG_FLAGS?.split(/\s+/)
+        .filter(Boolean)
+        .flatMap((f) => ['-c', f]) ?? []),
+      ...(diag
+        ? [
+            '-c',
+            'shared_preload_libraries=pg_stat_statements',
+            '-c',
+            'pg_stat_statements.track=all',
+            '-c',
+            'track_wal_io_timing=on',
+          ]
+        : []),
+    ],
   });
   if (diag)
-    await withClient(pgServer.connectionString, (c) => c.query('create extension pg_stat_statements'));
+    await withClient(pgServer.connectionString, (c) =>
+      c.query('create extension pg_stat_statements; create extension pg_walinspect'),
+    );
   const postmaster = Number.parseInt(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8'), 10);
   const children: Child[] = [];
   let exitCode = 0;
@@ -723,7 +821,13 @@ async function main(): Promise<void> {
     // Long enough for the JIT, the caches and PostgreSQL's buffers to settle before round 1.
     await cannon('warm-up /collect', url, siteKey, ledger('warm'), { seconds: 3, connections: CONNECTIONS });
     await new Promise((r) => setTimeout(r, 500));
-    const rounds: Array<{ bare: Run; full: Run; half: Run; halfRate: number }> = [];
+    const rounds: Array<{
+      bare: Run;
+      full: Run;
+      half: Run;
+      halfRate: number;
+      slow: ReturnType<typeof slowBatches>;
+    }> = [];
     const fulls: Run[] = [];
     const halves: Run[] = [];
     let m0 = '';
@@ -740,6 +844,7 @@ async function main(): Promise<void> {
       c0 = cpuSnapshot(pids);
       const sampler =
         process.env.BENCH_DIAG && round === 1 ? sampleBackends(pgServer.connectionString) : null;
+      const wal0 = sampler ? await walIo(pgServer.connectionString) : null;
       const full = await cannon(
         `POST /collect (${CONNECTIONS} conn), round ${round}`,
         url,
@@ -757,6 +862,11 @@ async function main(): Promise<void> {
       printSteps('phase 1', m0, m1);
       printCpu('phase 1', c0, c1);
       if (sampler) {
+        if (wal0) {
+          const wal1 = await walIo(pgServer.connectionString);
+          printWal(wal0, wal1, full.ok, SECONDS);
+          await printWalRecords(pgServer.connectionString, wal0.lsn, wal1.lsn, full.ok);
+        }
         await printStatements(pgServer.connectionString, full.ok);
         const counts = await sampler.stop();
         const samples = counts.get('(samples)') ?? 1;
@@ -789,7 +899,7 @@ async function main(): Promise<void> {
       );
       printSteps('overallRate', m0, m1);
       printCpu('overallRate', c0, c1);
-      rounds.push({ bare, full, half, halfRate });
+      rounds.push({ bare, full, half, halfRate, slow: slowBatches(m0, m1) });
       fulls.push(full);
       halves.push(half);
     }
@@ -881,7 +991,7 @@ async function main(): Promise<void> {
     );
     for (const [i, r] of rounds.entries())
       console.log(
-        `  round ${i + 1}: /collect ${r.full.rps} vs bare ${r.bare.rps} req/s = ${ratios[i]?.toFixed(2)}; p99 ${r.half.p99} ms at ${r.halfRate} req/s (overallRate)`,
+        `  round ${i + 1}: /collect ${r.full.rps} vs bare ${r.bare.rps} req/s = ${ratios[i]?.toFixed(2)}; p99 ${r.half.p99} ms at ${r.halfRate} req/s (overallRate); batch writes over 20 ms ${r.slow.over20}, over 50 ms ${r.slow.over50} of ${r.slow.batches}`,
       );
     console.log(`  throughput  median ratio ${ratio.toFixed(2)} (target ≥ 0.30)   ${verdict(ratio >= 0.3)}`);
     console.log(`  latency     median p99 at half rate ${p99} ms (target ≤ 50 ms)   ${verdict(p99 <= 50)}`);

@@ -318,5 +318,9 @@ describe('the collector endpoint outside the API router', () => {
     );
     expect(text).toMatch(/leadtrail_collect_events_total\{outcome="stored"\} [1-9]/);
     expect(text).toMatch(/leadtrail_collect_batch_events_count [1-9]/);
+    // the batch's write time, commit included: a slow disk shows here first
+    const sum = Number(/^leadtrail_collect_batch_seconds_sum (\S+)/m.exec(text)?.[1]);
+    expect(sum).toBeGreaterThan(0);
+    expect(text).toMatch(/leadtrail_collect_batch_seconds_bucket\{le="\+Inf"\} [1-9]/);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,11 @@ function postgresPid(): number | null {
   } catch {
     return null;
   }
+}
+
+/** WAL segment files in the cluster (names of 24 hex digits). */
+function walSegments(): number {
+  return readdirSync(join(dataDir, 'postgres', 'pg_wal')).filter((f) => /^[0-9A-F]{24}$/.test(f)).length;
 }
 
 async function start(port: number): Promise<{ run: Spawned; readyMs: number }> {
@@ -56,6 +61,9 @@ describe('leadtrail start on the embedded PostgreSQL', () => {
     expect((await c.post('/api/v1/projects', { name: 'Сайт', domains: ['divan.ru'] })).status).toBe(201);
     expect(readFileSync(join(dataDir, 'secret.key'), 'utf8').trim().length).toBeGreaterThanOrEqual(32);
     expect(run.output()).toContain('SECRET_KEY was not set');
+    // 512 MB of WAL segments ready for reuse, so no commit waits on a new segment being zeroed
+    expect(run.output()).toContain('embedded PostgreSQL WAL prepared');
+    expect(walSegments()).toBeGreaterThanOrEqual(32);
   });
 
   it('refuses a second instance on the same data directory', { timeout: 30_000 }, async () => {
@@ -103,8 +111,11 @@ describe('leadtrail start on the embedded PostgreSQL', () => {
     await before?.exited;
     const orphan = postgresPid();
     expect(orphan && isAlive(orphan)).toBe(true); // the postgres child outlives a SIGKILLed parent
-    const { readyMs } = await start(port);
+    const { run, readyMs } = await start(port);
     console.log(`restart after kill -9 to /readyz: ${readyMs} ms`);
+    // the segments were kept: nothing to prepare again
+    expect(run.output()).not.toContain('WAL prepared');
+    expect(walSegments()).toBeGreaterThanOrEqual(32);
     const c = new ApiClient(`http://127.0.0.1:${port}`);
     expect((await c.post('/api/v1/auth/login', credentials)).status).toBe(200);
     const projects = await c.get<{ items: Array<{ name: string }> }>('/api/v1/projects');

@@ -22,9 +22,20 @@ export function createCollector(deps: {
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
     registers: [deps.registry],
   });
+  // Every hit of a batch waits for its write (the commit's WAL flush included): this is where a
+  // slow disk shows up in /collect's latency.
+  const batchSeconds = new Histogram({
+    name: 'leadtrail_collect_batch_seconds',
+    help: 'Time to write one collector batch, commit included',
+    buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    registers: [deps.registry],
+  });
   const writer = new EventWriter(deps.db, deps.logger.child({ component: 'collector' }), {
     afterWrite: leadsFromEvents,
-    onBatch: (n) => batchSize.observe(n),
+    onBatch: (n, seconds) => {
+      batchSize.observe(n);
+      batchSeconds.observe(seconds);
+    },
   });
   const pipeline = createPipeline({
     sites: deps.sites,

@@ -30,8 +30,8 @@ interface Options {
   /** batches written at once, each on its own connection (visitor locks keep them consistent) */
   concurrency: number;
   afterWrite?: AfterWrite;
-  /** called after each committed batch with its size (metrics) */
-  onBatch?: (size: number) => void;
+  /** called after each committed batch with its size and how long its write took (metrics) */
+  onBatch?: (size: number, seconds: number) => void;
 }
 
 /**
@@ -76,6 +76,7 @@ export class EventWriter {
   }
 
   async #writeBatch(batch: Pending[]): Promise<void> {
+    const started = performance.now();
     try {
       await writeEvents(
         this.db,
@@ -84,7 +85,7 @@ export class EventWriter {
       );
       this.stats.batches++;
       this.stats.events += batch.length;
-      this.#opts.onBatch?.(batch.length);
+      this.#opts.onBatch?.(batch.length, (performance.now() - started) / 1000);
       for (const p of batch) p.resolve();
     } catch (err) {
       if (batch.length === 1) {

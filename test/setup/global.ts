@@ -46,6 +46,8 @@ export default async function setup(project: TestProject) {
       port: 0,
       logger: createLogger({ logLevel: 'error' }),
       shareRunning: false,
+      // a throwaway cluster: no need for the WAL floor's half a gigabyte
+      prepareWal: false,
     });
     adminUrl = server.connectionString;
     stopServer = server.stop;
