@@ -492,3 +492,47 @@ describe('hostile and international text is data', () => {
     expect(created.status).toBe(201);
   });
 });
+
+describe('validation details in the caller’s language', () => {
+  const details = (r: Reply<unknown>) =>
+    ((r.body as ErrorReply).error.details as Array<{ path: string; message: string }>) ?? [];
+  const signup = (headers: Record<string, string>, body: Record<string, unknown>) =>
+    anonymous().request('POST', '/api/v1/auth/signup', body, { headers });
+  const body = { email: 79161234567, password: 'секрет7', accountName: 'ИП Соколов' };
+
+  it('says zod’s own checks in Russian by default and in English when asked', async () => {
+    const ru = await signup({}, body);
+    expectError(ru, 400, 'validation_error');
+    const ruEmail = details(ru).find((d) => d.path === 'body.email')?.message ?? '';
+    expect(ruEmail).toMatch(/[а-яё]/i);
+    expect(ruEmail).toMatch(/получено число/);
+    const en = await signup({ 'accept-language': 'en-GB,en;q=0.9' }, body);
+    const enEmail = details(en).find((d) => d.path === 'body.email')?.message ?? '';
+    expect(enEmail).not.toMatch(/[а-яё]/i);
+    expect(enEmail).toMatch(/received number/);
+    expect(details(en).map((d) => d.path)).toEqual(details(ru).map((d) => d.path));
+  });
+
+  it('never repeats the submitted values (a password is not echoed)', async () => {
+    for (const lang of ['ru', 'en']) {
+      const r = await signup({ 'accept-language': lang }, body);
+      expect(details(r).some((d) => d.path === 'body.password')).toBe(true);
+      expect(JSON.stringify(r.body)).not.toContain('секрет7');
+    }
+  });
+
+  it('keeps a message a schema words itself', async () => {
+    for (const lang of ['ru', 'en']) {
+      const r = await owner.request(
+        'POST',
+        '/api/v1/projects',
+        { name: 'Сайт', domains: ['не домен!'] },
+        {
+          headers: { 'accept-language': lang },
+        },
+      );
+      expectError(r, 400, 'validation_error');
+      expect(details(r)).toEqual([{ path: 'body.domains.0', message: '"не домен!" is not a domain name' }]);
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import { createCollector } from '../tracking/collector.js';
 import { SiteDirectory } from '../tracking/sites.js';
 import { installAuth } from './auth.js';
@@ -25,6 +25,7 @@ import { projectRoutes } from './routes/projects.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { userRoutes } from './routes/users.js';
+import { validatorCompiler } from './validation.js';
 
 /** Cabinet and API bodies are small; endpoints that take files raise their own limit. */
 export const API_BODY_LIMIT = 64 * 1024;

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { type ErrorCode, localise, pickLanguage } from './messages.js';
+import { isValidationEntry } from './validation.js';
 
 export class AppError extends Error {
   constructor(
@@ -42,11 +42,12 @@ export function installErrorHandling(app: FastifyInstance): void {
       reply.headers(err.headers);
       return send(req, reply, err.status, err.code, err.params, err.details);
     }
-    if (hasZodFastifySchemaValidationErrors(err)) {
+    if (err.validation?.every(isValidationEntry)) {
       const where = err.validationContext ?? 'body';
+      const language = pickLanguage(req.headers['accept-language']);
       const details = err.validation.map((v) => ({
         path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
-        message: v.message,
+        message: v.messages[language],
       }));
       return send(req, reply, 400, 'validation_error', {}, details);
     }
