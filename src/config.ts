@@ -24,6 +24,7 @@ const envSchema = z.object({
   GEOIP_DB_PATH: z.string().min(1).optional(),
   ALLOW_CUSTOM_INTEGRATION_HOSTS: bool.default(false),
   DELIVERY_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  DELIVERY_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(3600).default(120),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -52,6 +53,8 @@ export interface Config {
   allowCustomIntegrationHosts: boolean;
   /** first delay before a failed delivery is tried again; it doubles with each attempt */
   deliveryRetrySeconds: number;
+  /** a delivery job silent this long belonged to a process that died: it is run again */
+  deliveryJobTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -94,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     geoipDbPath: e.GEOIP_DB_PATH ? resolve(e.GEOIP_DB_PATH) : undefined,
     allowCustomIntegrationHosts: e.ALLOW_CUSTOM_INTEGRATION_HOSTS,
     deliveryRetrySeconds: e.DELIVERY_RETRY_SECONDS,
+    deliveryJobTimeoutSeconds: e.DELIVERY_JOB_TIMEOUT_SECONDS,
   };
 }
 

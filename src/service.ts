@@ -57,6 +57,7 @@ export async function startService(
       const delivery = await startDeliveryWorker(database.db, logger.child({ component: 'delivery' }), {
         secretKey: config.secretKey,
         retryDelaySeconds: config.deliveryRetrySeconds,
+        jobTimeoutSeconds: config.deliveryJobTimeoutSeconds,
       });
       stops.unshift(delivery.stop);
       const mail = startMailboxPollers(database.db, logger.child({ component: 'email' }), {

@@ -28,11 +28,15 @@ export interface QueueSpec {
  */
 export async function startJobs(db: Db, logger: Logger, queues: QueueSpec[]): Promise<PgBoss> {
   const pool = poolOf(db);
+  // Expired jobs are found by pg-boss's maintenance, every 2 minutes by default: looked for at a
+  // quarter of the shortest expiry, a dead process's job runs again within 1.25 × its timeout.
+  const shortest = Math.min(...queues.map((q) => q.expireInSeconds));
   const boss = new PgBoss({
     db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
     schema: 'pgboss',
     // our own housekeeping runs elsewhere; pg-boss keeps its tables tidy itself
     supervise: true,
+    maintenanceIntervalSeconds: Math.max(1, Math.min(120, Math.round(shortest / 4))),
     schedule: false,
   });
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));

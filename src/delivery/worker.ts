@@ -9,12 +9,11 @@ import { startJobs } from './jobs.js';
 export interface DeliveryWorkerOptions {
   secretKey: string;
   retryDelaySeconds: number;
+  /** a job silent this long belonged to a process that died (amoCRM answers within seconds) */
+  jobTimeoutSeconds: number;
   /** tests point integrations at fakes with their own fetch */
   fetch?: typeof fetch;
 }
-
-/** amoCRM answers within seconds; a job silent for 2 minutes belonged to a process that died. */
-const AMO_EXPIRE_S = 120;
 
 /**
  * The outbound side of the worker role: lead events become jobs, jobs become requests to the
@@ -30,7 +29,7 @@ export async function startDeliveryWorker(
       name: AMO_QUEUE,
       retryLimit: 8,
       retryDelaySeconds: opts.retryDelaySeconds,
-      expireInSeconds: AMO_EXPIRE_S,
+      expireInSeconds: opts.jobTimeoutSeconds,
     },
   ]);
   const deps = {
