@@ -8,6 +8,7 @@ import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { dovecotAvailable, startDovecot } from '../helpers/dovecot.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 
 // Headless Chromium says "HeadlessChrome", which is (rightly) a bot; a visitor's browser does not.
 const DESKTOP_UA =
@@ -183,17 +184,3 @@ describe.skipIf(!browserAvailable || !dovecotAvailable)('e-mail tracking end to 
     console.log(`e-mail → lead in ${took} ms`);
   }, 60_000);
 });
-
-async function until<T>(
-  what: string,
-  f: () => Promise<T | undefined | false | null>,
-  ms = 15_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

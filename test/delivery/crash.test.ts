@@ -7,6 +7,7 @@ import { signUp } from '../helpers/client.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { isAlive, runCli, type Spawned } from '../helpers/process.js';
 import { freePort } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 
 /**
  * A worker killed with SIGKILL in the middle of a delivery: amoCRM has already created the deal,
@@ -42,16 +43,6 @@ async function inProcess(role: 'api' | 'worker', port = 0): Promise<RunningServi
   const s = await startService(config, createLogger(config), role);
   services.push(s);
   return s;
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@ import { sweepExpired } from '../../src/worker/housekeeping.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { collect, randomId } from '../helpers/collect.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 
 let server: TestServer;
 let amo: FakeAmo;
@@ -82,16 +83,6 @@ async function postLead(p: Project, body: Record<string, unknown>): Promise<stri
 
 const deliveries = async (leadId: string) =>
   (await client.get<{ items: Delivery[] }>(`/api/v1/leads/${leadId}/deliveries`)).body.items;
-
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const settled = (leadId: string, states = ['done', 'skipped', 'failed']) =>
   until(`deliveries of ${leadId}`, async () => {
