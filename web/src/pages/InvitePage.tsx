@@ -5,6 +5,7 @@ import { Field, hintId } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { PageHeader } from '../components/PageHeader';
 import { Loading } from '../components/PageState';
+import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
 import { Link, type Params } from '../router';
 import { MIN_PASSWORD } from './SignupPage';
@@ -71,9 +72,12 @@ export function InvitePage({ params }: { params: Params }) {
             aria-describedby={hintId('invite-password')}
           />
         </Field>
-        <button type="submit" className="btn btn-primary btn-block" disabled={accept.isPending}>
-          {accept.isPending ? t('invite.submitting') : t('invite.submit')}
-        </button>
+        <SubmitButton
+          pending={accept.isPending}
+          label={t('invite.submit')}
+          pendingLabel={t('invite.submitting')}
+          block
+        />
       </form>
     </>
   );

@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { Field } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { PageHeader } from '../components/PageHeader';
+import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { useSignedIn } from './useSignedIn';
@@ -46,9 +47,12 @@ export function LoginPage() {
             required
           />
         </Field>
-        <button type="submit" className="btn btn-primary btn-block" disabled={login.isPending}>
-          {login.isPending ? t('login.submitting') : t('login.submit')}
-        </button>
+        <SubmitButton
+          pending={login.isPending}
+          label={t('login.submit')}
+          pendingLabel={t('login.submitting')}
+          block
+        />
       </form>
       <p className="auth-switch">
         {t('login.noAccount')} <Link to="/signup">{t('login.toSignup')}</Link>

@@ -7,6 +7,7 @@ import { FormError } from '../components/FormError';
 import { useCurrentMe } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';
 import { CurrencySelect, TimezoneSelect } from '../components/Selects';
+import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
 import { DEFAULT_CURRENCY, DEFAULT_TIMEZONE, parseDomains } from '../lib/options';
 import { Link, navigate } from '../router';
@@ -88,9 +89,11 @@ export function NewProjectPage() {
             </Field>
           </div>
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-              {create.isPending ? t('newProject.submitting') : t('newProject.submit')}
-            </button>
+            <SubmitButton
+              pending={create.isPending}
+              label={t('newProject.submit')}
+              pendingLabel={t('newProject.submitting')}
+            />
             <Link to="/" className="btn btn-secondary">
               {t('common.cancel')}
             </Link>

@@ -11,6 +11,7 @@ import { useCurrentMe, usePermissions } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';
 import { ErrorState, Loading } from '../components/PageState';
 import { CurrencySelect, TimezoneSelect } from '../components/Selects';
+import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
 import { currencyLabel, timezoneLabel, useFormat } from '../lib/format';
 import { ATTRIBUTION_MODELS, minutesLabel, PHONE_REGIONS, regionLabel } from '../lib/leads';
@@ -328,9 +329,7 @@ function SettingsCard({ project, accountTimezone }: { project: Project; accountT
             </select>
           </Field>
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={update.isPending}>
-              {update.isPending ? t('common.saving') : t('common.save')}
-            </button>
+            <SubmitButton pending={update.isPending} />
             <button type="button" className="btn btn-secondary" onClick={() => setEditing(false)}>
               {t('common.cancel')}
             </button>

@@ -11,6 +11,7 @@ import { useCurrentMe, usePermissions } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';
 import { QueryList } from '../components/PageState';
 import { CurrencySelect, LanguageSelect, TimezoneSelect } from '../components/Selects';
+import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
 import { useFormat } from '../lib/format';
 import { MIN_PASSWORD } from './SignupPage';
@@ -78,9 +79,7 @@ function AccountCard() {
         </fieldset>
         {canWrite && (
           <div className="form-actions">
-            <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-              {save.isPending ? t('common.saving') : t('common.save')}
-            </button>
+            <SubmitButton pending={save.isPending} />
           </div>
         )}
       </form>
@@ -134,9 +133,7 @@ function ProfileCard() {
           />
         </Field>
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? t('common.saving') : t('common.save')}
-          </button>
+          <SubmitButton pending={save.isPending} />
         </div>
       </form>
     </section>
@@ -197,9 +194,7 @@ function PasswordCard() {
           />
         </Field>
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={change.isPending}>
-            {change.isPending ? t('common.saving') : t('settings.passwordSubmit')}
-          </button>
+          <SubmitButton pending={change.isPending} label={t('settings.passwordSubmit')} />
         </div>
       </form>
     </section>
@@ -254,9 +249,11 @@ function TokensCard() {
             required
           />
         </Field>
-        <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-          {create.isPending ? t('settings.tokenCreating') : t('settings.tokenCreate')}
-        </button>
+        <SubmitButton
+          pending={create.isPending}
+          label={t('settings.tokenCreate')}
+          pendingLabel={t('settings.tokenCreating')}
+        />
       </form>
       <div className="spaced">
         <FormError message={localError} error={create.error} />

@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import { Field, hintId } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { PageHeader } from '../components/PageHeader';
+import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
 import { Link } from '../router';
 import { useSignedIn } from './useSignedIn';
@@ -73,9 +74,12 @@ export function SignupPage() {
         <Field id="signup-name" label={t('signup.yourName')} optional>
           <input id="signup-name" name="name" autoComplete="name" />
         </Field>
-        <button type="submit" className="btn btn-primary btn-block" disabled={signup.isPending}>
-          {signup.isPending ? t('signup.submitting') : t('signup.submit')}
-        </button>
+        <SubmitButton
+          pending={signup.isPending}
+          label={t('signup.submit')}
+          pendingLabel={t('signup.submitting')}
+          block
+        />
       </form>
       <p className="auth-switch">
         {t('signup.haveAccount')} <Link to="/login">{t('signup.toLogin')}</Link>

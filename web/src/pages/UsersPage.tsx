@@ -11,6 +11,7 @@ import { useCurrentMe, usePermissions } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';
 import { QueryList } from '../components/PageState';
 import { RoleSelect } from '../components/Selects';
+import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
 import { useFormat } from '../lib/format';
 
@@ -216,9 +217,11 @@ function InviteCard() {
             aria-describedby={hintId('invite-user-role')}
           />
         </Field>
-        <button type="submit" className="btn btn-primary" disabled={invite.isPending}>
-          {invite.isPending ? t('users.inviteSubmitting') : t('users.inviteSubmit')}
-        </button>
+        <SubmitButton
+          pending={invite.isPending}
+          label={t('users.inviteSubmit')}
+          pendingLabel={t('users.inviteSubmitting')}
+        />
       </form>
       <p className="muted small" id={hintId('invite-user-role')}>
         {role === 'admin' ? t('role.adminHint') : t('role.viewerHint')}

@@ -7,6 +7,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { CopyButton } from '../../components/CopyButton';
 import { Field, hintId } from '../../components/Field';
 import { FormError } from '../../components/FormError';
+import { SubmitButton } from '../../components/SubmitButton';
 import { type MessageKey, type Translate, useI18n } from '../../i18n';
 
 /** Where amoCRM sends the browser back after "Allow" (to be entered in the amoCRM integration). */
@@ -127,9 +128,11 @@ export function TokenCard({ projectId }: { projectId: string }) {
           />
         </Field>
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? t('amo.connecting') : t('amo.connect')}
-          </button>
+          <SubmitButton
+            pending={save.isPending}
+            label={t('amo.connect')}
+            pendingLabel={t('amo.connecting')}
+          />
         </div>
       </form>
     </section>
@@ -192,9 +195,11 @@ export function OAuthCard({ projectId }: { projectId: string }) {
           />
         </Field>
         <div className="form-actions">
-          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? t('amo.oauthSaving') : t('amo.oauthSave')}
-          </button>
+          <SubmitButton
+            pending={save.isPending}
+            label={t('amo.oauthSave')}
+            pendingLabel={t('amo.oauthSaving')}
+          />
         </div>
       </form>
     </section>

@@ -15,6 +15,7 @@ import { Field, hintId } from '../../components/Field';
 import { FormError, Notice } from '../../components/FormError';
 import { LeadTypeLabel } from '../../components/LeadTypeLabel';
 import { usePermissions } from '../../components/MeContext';
+import { SubmitButton } from '../../components/SubmitButton';
 import { type MessageKey, type Translate, useI18n } from '../../i18n';
 import {
   type AmoDraft,
@@ -206,9 +207,7 @@ export function SettingsForm({
             {save.isError && <SaveError error={save.error} />}
             {saved && <Notice>{t('amo.saved')}</Notice>}
           </div>
-          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? t('common.saving') : t('amo.save')}
-          </button>
+          <SubmitButton pending={save.isPending} label={t('amo.save')} />
         </div>
       ) : (
         <p className="muted small">{t('amo.readOnly')}</p>

@@ -5,6 +5,7 @@ import { keys } from '../../api/queries';
 import type { EmailTracking, EmailTrackingInput } from '../../api/types';
 import { FormError, Notice } from '../../components/FormError';
 import { useCurrentMe, usePermissions } from '../../components/MeContext';
+import { SubmitButton } from '../../components/SubmitButton';
 import { type MessageKey, type Translate, useI18n } from '../../i18n';
 import {
   type EmailDraft,
@@ -143,9 +144,7 @@ export function SettingsForm({ projectId, tracking }: { projectId: string; track
             {save.isError && <FormError error={save.error} labelFor={labelFor(t)} />}
             {saved && <Notice>{t('email.saved')}</Notice>}
           </div>
-          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? t('common.saving') : t('email.save')}
-          </button>
+          <SubmitButton pending={save.isPending} label={t('email.save')} />
         </div>
       ) : (
         <p className="muted small">{t('email.readOnly')}</p>
