@@ -143,10 +143,9 @@ async function prepareWalSegments(url: string, databaseDir: string, logger: Logg
   await client.connect();
   try {
     const size = await client.query<{ bytes: string }>(
-      `select setting::bigint * case unit when '8kB' then 8192 when 'MB' then 1048576 else 1 end as bytes
-       from pg_settings where name = 'wal_segment_size'`,
+      `select pg_size_bytes(current_setting('wal_segment_size')) as bytes`,
     );
-    const wanted = Math.floor((WAL_FLOOR_MB * 1048576) / Number(size.rows[0]?.bytes ?? 16 * 1048576));
+    const wanted = Math.floor((WAL_FLOOR_MB * 1048576) / Number(size.rows[0]?.bytes));
     const missing = wanted - segments();
     if (missing <= 0) return;
     const started = Date.now();
