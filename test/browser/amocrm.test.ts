@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
-import { browserAvailable, launchChromium } from '../helpers/browser.js';
+import { browserAvailable, docScreenshot, launchChromium } from '../helpers/browser.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -148,8 +147,7 @@ describe.skipIf(!browserAvailable)('amoCRM page in Chromium', () => {
     await page.mouse.move(0, 0);
     await page.evaluate('window.scrollTo(0, 0)');
 
-    mkdirSync('docs', { recursive: true });
-    await page.screenshot({ path: 'docs/amocrm.png', fullPage: true });
+    await docScreenshot(page, 'amocrm.png');
 
     // English on request.
     await page.getByRole('button', { name: 'EN' }).click();

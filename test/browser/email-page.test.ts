@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium } from '../helpers/browser.js';
+import { browserAvailable, docScreenshot, launchChromium } from '../helpers/browser.js';
 import { ApiClient, signUp } from '../helpers/client.js';
 import { freePort, startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -344,7 +344,7 @@ describe.skipIf(!browserAvailable)('e-mail tracking page in Chromium', () => {
     const page = await openPage(projectId);
     await page.getByTestId('mailbox').first().waitFor();
     expect(await mailbox(page, 0).getByTestId('mailbox-last-uid').textContent()).toBe('4182');
-    await page.screenshot({ path: 'docs/email.png', fullPage: true });
+    await docScreenshot(page, 'email.png');
     // The same in English, and on a phone.
     await page.getByRole('button', { name: 'EN' }).click();
     await page.getByRole('heading', { level: 1, name: 'E-mail tracking' }).waitFor();

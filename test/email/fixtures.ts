@@ -3,6 +3,7 @@ import type { Db } from '../../src/db/connection.js';
 import { MAILBOX_PASSWORD_PURPOSE, type Mailbox } from '../../src/email/mailbox-reader.js';
 import { createLogger } from '../../src/logger.js';
 import { Sealer } from '../../src/security/sealed.js';
+import { insertProjectRow } from '../helpers/db.js';
 
 export const SECRET_KEY = 'test-secret-key-test-secret-key-0123456789';
 export const sealer = new Sealer(SECRET_KEY, MAILBOX_PASSWORD_PURPOSE);
@@ -10,29 +11,12 @@ export const logger = createLogger({ logLevel: (process.env.TEST_LOG_LEVEL as 's
 
 /** An account and a project to hang mailboxes on. */
 export async function createProject(db: Db): Promise<string> {
-  const key = randomBytes(8).toString('hex');
   const account = await db
     .insertInto('accounts')
     .values({ name: 'ООО «Ромашка»' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const project = await db
-    .insertInto('projects')
-    .values({
-      account_id: account.id,
-      name: `Сайт ${key}`,
-      timezone: 'Europe/Moscow',
-      currency: 'RUB',
-      site_key: `site-${key}`,
-      api_key_hash: `hash-${key}`,
-      api_key_enc: 'unused',
-      domains: [],
-      last_hit_at: null,
-      deleted_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return project.id;
+  return insertProjectRow(db, account.id);
 }
 
 export async function addMailbox(

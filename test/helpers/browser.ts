@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -27,4 +29,16 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * A full-page screenshot for the documentation: into docs/ when UPDATE_DOCS is set, else into the
+ * temp directory, so a test run leaves the checkout as it was.
+ */
+export async function docScreenshot(page: Page, name: string): Promise<string> {
+  const dir = process.env.UPDATE_DOCS ? 'docs' : join(tmpdir(), 'leadtrail-docs');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  await page.screenshot({ path, fullPage: true });
+  return path;
 }

@@ -32,3 +32,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** A bare project row of an account (no API key of use), for tests below the HTTP API. */
+export async function insertProjectRow(db: Db, accountId: string): Promise<string> {
+  const key = randomBytes(8).toString('hex');
+  const project = await db
+    .insertInto('projects')
+    .values({
+      account_id: accountId,
+      name: `Сайт ${key}`,
+      timezone: 'Europe/Moscow',
+      currency: 'RUB',
+      site_key: `site-${key}`,
+      api_key_hash: `hash-${key}`,
+      api_key_enc: 'unused',
+      domains: [],
+      last_hit_at: null,
+      deleted_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return project.id;
+}

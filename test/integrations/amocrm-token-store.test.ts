@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/connection.js';
 import {
@@ -15,7 +14,7 @@ import {
   sealTokensForInsert,
 } from '../../src/integrations/amocrm/token-store.js';
 import { Sealer } from '../../src/security/sealed.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { createTestDatabase, insertProjectRow, type TestDatabase } from '../helpers/db.js';
 
 const sealer = new Sealer('test-secret-key-test-secret-key-0123456789', AMO_TOKEN_PURPOSE);
 
@@ -62,25 +61,9 @@ const oauthOf = (a: FakeAmo) => ({
 async function connect(
   auth: 'oauth' | 'long_lived',
 ): Promise<{ id: string; tokens: AmoTokens | null; longLived: string | null }> {
-  const key = randomBytes(8).toString('hex');
-  const project = await database.db
-    .insertInto('projects')
-    .values({
-      account_id: accountId,
-      name: `Сайт ${key}`,
-      timezone: 'Europe/Moscow',
-      currency: 'RUB',
-      site_key: `site-${key}`,
-      api_key_hash: `hash-${key}`,
-      api_key_enc: 'unused',
-      domains: [],
-      last_hit_at: null,
-      deleted_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const projectId = await insertProjectRow(database.db, accountId);
   const base = {
-    project_id: project.id,
+    project_id: projectId,
     kind: 'amocrm' as const,
     settings: '{}',
     base_url: amo.url,
