@@ -97,6 +97,22 @@ describe('sign-up, sign-in, sessions', () => {
       (await c.post('/api/v1/auth/login', { email: other.email, password: other.password })).status,
     ).toBe(200);
   });
+  it('counts parallel wrong passwords atomically: 40 at once give 10 × 401 and 30 × 429', async () => {
+    const { email, password } = await signUp(server.url);
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        new ApiClient(server.url)
+          .post('/api/v1/auth/login', { email, password: `wrong-${i}-password` })
+          .then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30);
+    // The lock holds for the right password too.
+    expect((await new ApiClient(server.url).post('/api/v1/auth/login', { email, password })).status).toBe(
+      429,
+    );
+  });
 });
 
 describe('CSRF and bearer tokens', () => {
