@@ -205,6 +205,27 @@ describe('POST /api/v1/leads (project API key)', () => {
     expect(await eventsOf(first.body.id)).toEqual(['lead.created']);
   });
 
+  it.each([
+    ['body.contact.name', { contact: { email: 'nul@example.ru', name: 'Иван\u0000' } }],
+    ['body.message', { contact: { email: 'nul@example.ru' }, message: 'Перезвоните\u0000' }],
+    ['body.subject', { contact: { email: 'nul@example.ru' }, subject: '\u0000' }],
+    ['body.externalId', { contact: { email: 'nul@example.ru' }, externalId: 'crm\u0000-1' }],
+  ])('refuses U+0000 in %s with 400 naming it, never 500/503 (issue 10)', async (path, fields) => {
+    const r = await postLead({ type: 'offline', ...fields });
+    const err = expectError(r, 400, 'validation_error');
+    expect(err.error.details).toEqual([expect.objectContaining({ path })]);
+  });
+
+  it('stores a lone surrogate in a lead’s text as U+FFFD, never 500 (issue 10)', async () => {
+    const r = await postLead({
+      type: 'offline',
+      contact: { email: 'surrogate@example.ru', name: 'Иван\ud800' },
+      message: 'x\udc00',
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.contact.name).toBe('Иван\ufffd');
+  });
+
   it('refuses a missing, wrong or rotated key, and cookie or Bearer alone, writing nothing', async () => {
     const body = { type: 'offline', contact: { name: 'Без ключа' } };
     const before = await leadCount();

@@ -5,7 +5,7 @@ import { createLogger } from '../src/logger.js';
 import type { EnrichedEvent } from '../src/tracking/events.js';
 import { VISIT_IDLE_MS } from '../src/tracking/sessionise.js';
 import { type Classified, DIRECT } from '../src/tracking/traffic-source.js';
-import { BufferFullError, EventWriter, writeEvents } from '../src/tracking/writer.js';
+import { BufferFullError, EventDataError, EventWriter, writeEvents } from '../src/tracking/writer.js';
 import { signUp } from './helpers/client.js';
 import { randomId } from './helpers/collect.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -95,6 +95,18 @@ describe('the collector’s group-commit writer', () => {
     const results = await Promise.allSettled([...good, bad].map((e) => writer.submit(e)));
     expect(results.slice(0, 5).every((r) => r.status === 'fulfilled')).toBe(true);
     expect(results[5]?.status).toBe('rejected');
+    expect(await hitsOf(good.map((e) => e.visitorId))).toBe(5);
+  });
+
+  it('tells an event whose values the database refuses (22P05) from back-pressure, and writes its batch mates', async () => {
+    const writer = new EventWriter(db, logger);
+    const good = Array.from({ length: 5 }, () => event());
+    // past validation (which removes it) U+0000 would fail the whole batch, then this event alone
+    const bad = event({ url: 'https://writer.ru/\u0000' });
+    const results = await Promise.allSettled([...good, bad].map((e) => writer.submit(e)));
+    expect(results.slice(0, 5).every((r) => r.status === 'fulfilled')).toBe(true);
+    const refused = results[5];
+    expect(refused?.status === 'rejected' && refused.reason).toBeInstanceOf(EventDataError);
     expect(await hitsOf(good.map((e) => e.visitorId))).toBe(5);
   });
 

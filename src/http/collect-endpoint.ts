@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DropReason, Pipeline } from '../tracking/pipeline.js';
-import { BufferFullError, type EventWriter } from '../tracking/writer.js';
+import { BufferFullError, EventDataError, type EventWriter } from '../tracking/writer.js';
 import type { Drain } from './drain.js';
 import type { ErrorBody } from './errors.js';
 import { type ErrorCode, localise, pickLanguage } from './messages.js';
@@ -106,6 +106,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: Deps): Pr
     try {
       await deps.writer.submit(result.value.event);
     } catch (err) {
+      // A value the database refuses is the event's fault: a final 400, or the tracker would
+      // resend it for ever. Anything else may pass: 503, retry later.
+      if (err instanceof EventDataError) {
+        deps.pipeline.outcomes.inc({ outcome: 'invalid' });
+        return fail(400, 'invalid_event', [{ message: 'the event holds values that cannot be stored' }]);
+      }
       deps.pipeline.outcomes.inc({ outcome: err instanceof BufferFullError ? 'busy' : 'failed' });
       return fail(503, 'collector_busy');
     }

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { storable } from './storable-text.js';
 
 const token = /^[A-Za-z0-9._-]+$/;
-const text = z.string().max(2000).optional().catch(undefined);
-const httpUrl = z
-  .string()
+/** every free-text string: what PostgreSQL cannot store is removed before the other checks */
+const str = () => z.string().overwrite(storable);
+const text = str().max(2000).optional().catch(undefined);
+const httpUrl = str()
   .max(4096)
   .refine((u) => /^https?:\/\//i.test(u) && URL.canParse(u), 'must be an http(s) URL');
 
@@ -18,7 +20,7 @@ export const collectBody = z.object({
   eid: z.string().min(8).max(64).regex(token),
   cid: z.string().min(16).max(64).regex(token),
   url: httpUrl,
-  ref: z.string().max(4096).optional().catch(undefined),
+  ref: str().max(4096).optional().catch(undefined),
   ga: z
     .string()
     .regex(/^\d{1,20}\.\d{1,20}$/)
@@ -31,7 +33,7 @@ export const collectBody = z.object({
     .catch(undefined),
   sw: z.number().int().min(0).max(100_000).optional().catch(undefined),
   sh: z.number().int().min(0).max(100_000).optional().catch(undefined),
-  lang: z.string().max(35).optional().catch(undefined),
+  lang: str().max(35).optional().catch(undefined),
   ts: z.number().int().positive().optional().catch(undefined),
   lead: z
     .object({ email: text, phone: text, name: text, subject: text, message: text, form: text })

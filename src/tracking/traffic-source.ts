@@ -7,6 +7,7 @@ import {
   SOCIAL_NETWORKS,
   type SocialNetwork,
 } from './referrer-table.js';
+import { storable } from './storable-text.js';
 
 export interface Touch {
   source: string;
@@ -149,7 +150,8 @@ function readQuery(url: string): Map<string, string> {
     // Some hand-made links write UTM_SOURCE; no ad system means anything else by it.
     const name = decodeComponent(pair.slice(0, eq)).trim().toLowerCase();
     if (!WANTED_PARAMS.has(name) || params.has(name)) continue;
-    const value = decodeComponent(pair.slice(eq + 1)).trim();
+    // `%00` decodes to what PostgreSQL cannot store
+    const value = storable(decodeComponent(pair.slice(eq + 1))).trim();
     if (value) params.set(name, value);
   }
   return params;

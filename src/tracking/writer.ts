@@ -1,4 +1,5 @@
 import { type Db, dbOnClient, poolOf } from '../db/connection.js';
+import { isDataException } from '../db/sqlstate.js';
 import type { Logger } from '../logger.js';
 import type { EnrichedEvent } from './events.js';
 import { ensureHitsPartition } from './partitions.js';
@@ -8,6 +9,13 @@ import { DIRECT } from './traffic-source.js';
 export class BufferFullError extends Error {
   constructor() {
     super('collector buffer full');
+  }
+}
+
+/** The event's own values cannot be stored: writing it again would fail again (not back-pressure). */
+export class EventDataError extends Error {
+  constructor(cause: unknown) {
+    super('collected event holds values the database refuses', { cause });
   }
 }
 
@@ -89,6 +97,11 @@ export class EventWriter {
       for (const p of batch) p.resolve();
     } catch (err) {
       if (batch.length === 1) {
+        if (isDataException(err)) {
+          this.logger.warn({ err }, 'collected event dropped: its values cannot be stored');
+          batch[0]?.reject(new EventDataError(err));
+          return;
+        }
         this.logger.error({ err }, 'collected event could not be written');
         batch[0]?.reject(err);
         return;
