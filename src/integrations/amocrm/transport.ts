@@ -27,7 +27,36 @@ export interface RawRequest {
   body?: string;
 }
 
-/** One HTTP exchange; throws AmoError timeout/network when there is no answer. */
+/** Redirects followed at most; amoCRM itself answers without any. */
+const MAX_REDIRECTS = 3;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * amoCRM's own zones: a host may move between subdomains of one of them, and old amocrm.com
+ * accounts now live under kommo.com (the same platform renamed).
+ */
+const ZONES: ReadonlyArray<readonly string[]> = [['amocrm.ru'], ['amocrm.com', 'kommo.com']];
+
+function zoneOf(host: string): number {
+  return ZONES.findIndex((z) => z.some((d) => host === d || host.endsWith(`.${d}`)));
+}
+
+/**
+ * Whether the bearer token may follow a redirect from `from` to `to`: the same host, or hosts of the
+ * same amoCRM zone, never a downgrade to plain HTTP.
+ */
+export function mayFollow(from: URL, to: URL): boolean {
+  if (from.protocol === 'https:' && to.protocol !== 'https:') return false;
+  if (to.protocol !== 'https:' && to.protocol !== 'http:') return false;
+  if (from.host === to.host) return true;
+  const zone = zoneOf(from.hostname.toLowerCase());
+  return zone >= 0 && zone === zoneOf(to.hostname.toLowerCase()) && to.protocol === 'https:';
+}
+
+/**
+ * One HTTP exchange; throws AmoError timeout/network when there is no answer. Redirects are
+ * followed by hand (fetch is told not to) so that the token only ever goes to amoCRM's own hosts.
+ */
 export async function exchange(
   fetchFn: typeof fetch,
   req: RawRequest,
@@ -35,22 +64,50 @@ export async function exchange(
   label: string,
 ): Promise<HttpAnswer> {
   const signal = AbortSignal.timeout(timeoutMs);
-  const init: RequestInit = {
-    method: req.method,
-    headers: { 'user-agent': USER_AGENT, ...req.headers },
-    signal,
-    // A redirect would carry the bearer token to wherever it points.
-    redirect: 'manual',
-  };
-  if (req.body !== undefined) init.body = req.body;
-  try {
-    const res = await fetchFn(req.url, init);
-    // The body is read under the same signal: a server that stalls mid-body times out too.
-    const text = await res.text();
-    return { status: res.status, contentType: res.headers.get('content-type') ?? '', text };
-  } catch (e) {
-    throw errorFromFailure(e, label, signal.aborted, req.method !== 'GET');
+  let url = new URL(req.url);
+  for (let hop = 0; ; hop++) {
+    const init: RequestInit = {
+      method: req.method,
+      headers: { 'user-agent': USER_AGENT, ...req.headers },
+      signal,
+      redirect: 'manual',
+    };
+    if (req.body !== undefined) init.body = req.body;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetchFn(url.toString(), init);
+      // The body is read under the same signal: a server that stalls mid-body times out too.
+      text = await res.text();
+    } catch (e) {
+      throw errorFromFailure(e, label, signal.aborted, req.method !== 'GET');
+    }
+    const location = res.headers.get('location');
+    if (!REDIRECTS.has(res.status) || location === null)
+      return { status: res.status, contentType: res.headers.get('content-type') ?? '', text };
+    const to = URL.canParse(location, url.toString()) ? new URL(location, url) : null;
+    const where = to ? `${to.protocol}//${to.host}` : JSON.stringify(location.slice(0, 100));
+    if (!to || !mayFollow(url, to))
+      throw redirectError(
+        res.status,
+        label,
+        `amoCRM redirected to ${where}, outside the account's domain: not followed`,
+      );
+    // 303 asks for a GET of another resource: a write was not done and must not be guessed at.
+    if (res.status === 303 && req.method !== 'GET')
+      throw redirectError(res.status, label, `amoCRM answered the write with 303 to ${where}: not followed`);
+    if (hop >= MAX_REDIRECTS)
+      throw redirectError(
+        res.status,
+        label,
+        `amoCRM redirected more than ${MAX_REDIRECTS} times (last to ${where})`,
+      );
+    url = to;
   }
+}
+
+function redirectError(status: number, request: string, detail: string): AmoError {
+  return new AmoError({ kind: 'bad_response', status, request, detail });
 }
 
 /** JSON of a 2xx answer; undefined for 204 / an empty body. */
