@@ -1,10 +1,43 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import proxyAddr from '@fastify/proxy-addr';
 import { z } from 'zod';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/**
+ * Which proxies' X-Forwarded-* headers are believed: `true`/`false` as before, a number of hops
+ * (`1`: the address the nearest proxy saw), or a comma list of proxy addresses and CIDR ranges
+ * (or proxy-addr's names loopback, linklocal, uniquelocal). `1` once meant `true`; now one hop.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx): ProxyTrustSetting => {
+    const lower = v.toLowerCase();
+    if (lower === 'true' || lower === 'yes') return true;
+    if (lower === 'false' || lower === 'no' || lower === '0') return false;
+    if (/^\d+$/.test(v)) {
+      const hops = Number(v);
+      if (hops <= 32) return hops;
+      ctx.addIssue({ code: 'custom', message: 'a number of hops must be at most 32' });
+      return z.NEVER;
+    }
+    const list = v.split(',').map((a) => a.trim());
+    try {
+      if (list.some((a) => !a)) throw new Error('an empty entry in the list');
+      proxyAddr.compile(list);
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be true, false, a number of hops or a comma list of proxy addresses/CIDRs (${(err as Error).message})`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
 
 /** Every environment variable the service reads; documented in the README's configuration table. */
 const envSchema = z.object({
@@ -18,7 +51,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   ALLOW_SIGNUP: bool.default(true),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   GEOIP_DB_PATH: z.string().min(1).optional(),
@@ -28,6 +61,9 @@ const envSchema = z.object({
 });
 
 export type Role = 'all' | 'api' | 'worker';
+
+/** true: any X-Forwarded-For; a number: that many hops; a list: only these proxies */
+export type ProxyTrustSetting = boolean | number | string[];
 
 export interface Config {
   port: number;
@@ -40,7 +76,7 @@ export interface Config {
   /** True when SECRET_KEY was generated into DATA_DIR on this start (the caller warns). */
   secretKeyGenerated: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  trustProxy: boolean;
+  trustProxy: ProxyTrustSetting;
   allowSignup: boolean;
   /** 0 = pick a free loopback port on each start. */
   embeddedPgPort: number;

@@ -53,6 +53,19 @@ describe('configuration', () => {
   });
 
   it.each([
+    ['true', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
+    ['loopback,fd00::/8', ['loopback', 'fd00::/8']],
+  ])('reads TRUST_PROXY=%s as %o', (value, expected) => {
+    expect(loadConfig({ DATA_DIR: tempDir(), TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ PUBLIC_URL: 'leads.example.ru' }, 'PUBLIC_URL'],
@@ -60,6 +73,10 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.1,,127.0.0.1' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '300.1.1.1' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '99' }, 'TRUST_PROXY'],
     [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
     [{ DATABASE_URL: 'postgres://u:p@db/x' }, 'SECRET_KEY'],
   ])('rejects %o naming %s', (env, name) => {

@@ -7,6 +7,7 @@ import { createCollector } from '../tracking/collector.js';
 import { SiteDirectory } from '../tracking/sites.js';
 import { installAuth } from './auth.js';
 import { installCabinet } from './cabinet.js';
+import { proxyTrust } from './client-ip.js';
 import { COLLECT_PATH, collectEndpoint } from './collect-endpoint.js';
 import type { AppContext } from './context.js';
 import { installDrain } from './drain.js';
@@ -60,6 +61,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   // below, once the parts it needs exist, and before the server listens.
   let collect: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
   let closing = false;
+  const trust = proxyTrust(ctx.config.trustProxy);
   const app: FastifyInstance = Fastify({
     serverFactory: (handler) =>
       createServer((req, res) => {
@@ -68,7 +70,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
     loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Per-request logs would dominate at tracker volumes; /metrics carries the request figures.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: trust,
     bodyLimit: API_BODY_LIMIT,
     // Idle keep-alive sockets are closed on shutdown so draining does not wait for them.
     forceCloseConnections: 'idle',
@@ -128,7 +130,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   collect = collectEndpoint({
     ...collector,
     drain,
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: trust,
     isClosing: () => closing,
     observe: (status, seconds) => metrics.observeHttp('POST', COLLECT_PATH, status, seconds),
   });

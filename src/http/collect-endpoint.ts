@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DropReason, Pipeline } from '../tracking/pipeline.js';
 import { BufferFullError, EventDataError, type EventWriter } from '../tracking/writer.js';
+import { clientIp, type ProxyTrust } from './client-ip.js';
 import type { Drain } from './drain.js';
 import type { ErrorBody } from './errors.js';
 import { type ErrorCode, localise, pickLanguage } from './messages.js';
@@ -18,7 +19,7 @@ interface Deps {
   pipeline: Pipeline;
   writer: EventWriter;
   drain: Drain;
-  trustProxy: boolean;
+  trustProxy: ProxyTrust | false;
   isClosing: () => boolean;
   observe: (status: number, seconds: number) => void;
 }
@@ -144,13 +145,4 @@ function readBody(req: IncomingMessage): Promise<string | null> {
     req.on('end', () => resolve(size > COLLECT_BODY_LIMIT ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-/** The visitor's address: the first X-Forwarded-For entry behind a trusted proxy, else the peer. */
-function clientIp(req: IncomingMessage, trustProxy: boolean): string | null {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string' && forwarded)
-    return forwarded.split(',', 1)[0]?.trim() || null;
-  const peer = req.socket.remoteAddress ?? null;
-  return peer?.startsWith('::ffff:') ? peer.slice(7) : peer;
 }
