@@ -11,7 +11,7 @@ import { proxyTrust } from './client-ip.js';
 import { COLLECT_PATH, collectEndpoint } from './collect-endpoint.js';
 import type { AppContext } from './context.js';
 import { installDrain } from './drain.js';
-import { installErrorHandling } from './errors.js';
+import { installErrorHandling, sendFrameworkError } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { accountRoutes } from './routes/account.js';
 import { aliasRoutes } from './routes/alias.js';
@@ -75,7 +75,9 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
     // Idle keep-alive sockets are closed on shutdown so draining does not wait for them.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Longer than Fastify's 100 so a path parameter reaches its schema, which names it in the 400.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    frameworkErrors: sendFrameworkError,
   });
   installJsonParser(app);
   app.setValidatorCompiler(validatorCompiler);

@@ -72,6 +72,20 @@ export function installErrorHandling(app: FastifyInstance): void {
   });
 }
 
+const BAD_PATH: Record<'ru' | 'en', string> = {
+  en: 'a part of the path is not valid percent-encoded UTF-8, or is too long',
+  ru: 'часть пути — не корректный UTF-8 в %-кодировке или слишком длинная',
+};
+
+/**
+ * What the router refuses before any route or schema runs (a path part that is no UTF-8, or is
+ * longer than maxParamLength), in the one error shape instead of Fastify's own.
+ */
+export function sendFrameworkError(_err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const language = pickLanguage(req.headers['accept-language']);
+  return send(req, reply, 400, 'validation_error', {}, [{ path: 'params', message: BAD_PATH[language] }]);
+}
+
 export function sendRouteNotFound(req: FastifyRequest, reply: FastifyReply) {
   return send(req, reply, 404, 'route_not_found', { method: req.method, url: req.url.split('?')[0] ?? '' });
 }

@@ -2,6 +2,7 @@ import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastif
 import { z } from 'zod';
 import { type $ZodIssue, type $ZodType, safeParse } from 'zod/v4/core';
 import type { Language } from '../db/schema.js';
+import { isStorable } from '../db/storable-text.js';
 
 const ENTRY = Symbol('leadtrail validation entry');
 
@@ -39,10 +40,43 @@ function entry(issue: $ZodIssue): ValidationEntry {
   };
 }
 
+const UNSTORABLE_MESSAGES: Record<Language, string> = {
+  en: 'must not contain the NUL character or a broken UTF-16 surrogate',
+  ru: 'не должно содержать символ NUL или одиночный суррогат UTF-16',
+};
+
+/**
+ * Query and path values that no text column can hold (`?source=%00`): refused before any schema
+ * or query sees them, so no route can forget it and turn them into a 500.
+ */
+function unstorableValues(data: unknown): ValidationEntry[] {
+  if (typeof data !== 'object' || data === null) return [];
+  const found: ValidationEntry[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    const values: unknown[] = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v === 'string' && !isStorable(v))) {
+      found.push({
+        [ENTRY]: true,
+        keyword: 'unstorable',
+        instancePath: `/${key}`,
+        schemaPath: `#/${key}/unstorable`,
+        params: {},
+        message: UNSTORABLE_MESSAGES.en,
+        messages: { ...UNSTORABLE_MESSAGES },
+      });
+    }
+  }
+  return found;
+}
+
 /** Validates request parts with their zod schemas (Fastify's validator compiler). */
 export const validatorCompiler: FastifySchemaCompiler<$ZodType> =
-  ({ schema }) =>
+  ({ schema, httpPart }) =>
   (data) => {
+    if (httpPart === 'querystring' || httpPart === 'params') {
+      const unstorable = unstorableValues(data);
+      if (unstorable.length) return { error: unstorable };
+    }
     const result = safeParse(schema, data, { reportInput: true });
     if (result.success) return { value: result.data };
     return { error: result.error.issues.map(entry) };

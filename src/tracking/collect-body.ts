@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { storable } from './storable-text.js';
+import { storable } from '../db/storable-text.js';
 
 const token = /^[A-Za-z0-9._-]+$/;
 /** every free-text string: what PostgreSQL cannot store is removed before the other checks */

@@ -1,4 +1,5 @@
 import { domainToUnicode } from 'node:url';
+import { storable } from '../db/storable-text.js';
 import { hostMatches, normaliseDomain } from '../projects/domains.js';
 import {
   type HostRule,
@@ -7,7 +8,6 @@ import {
   SOCIAL_NETWORKS,
   type SocialNetwork,
 } from './referrer-table.js';
-import { storable } from './storable-text.js';
 
 export interface Touch {
   source: string;

@@ -50,6 +50,8 @@ const logJson = z.object({
   message: z.string(),
 });
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 export const deliveryRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
@@ -143,7 +145,14 @@ export const deliveryRoutes =
           summary: 'The amoCRM integration log of the project, newest first',
           params: uuidParam,
           querystring: z.object({
-            cursor: z.string().regex(/^\d+$/, 'must be a cursor from nextCursor').optional(),
+            // an integration_log id (bigint): anything past what the column holds is no cursor
+            cursor: z
+              .string()
+              .refine(
+                (c) => /^\d{1,19}$/.test(c) && BigInt(c) <= MAX_BIGINT,
+                'must be a cursor from nextCursor',
+              )
+              .optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
           }),
           response: { 200: z.object({ items: z.array(logJson), nextCursor: z.string().nullable() }) },

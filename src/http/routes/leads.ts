@@ -44,10 +44,14 @@ const cursor = {
     Buffer.from(JSON.stringify([l.occurred_at.toISOString(), l.id])).toString('base64url'),
   decode: (c: string) => {
     try {
-      const [at, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [string, string];
-      const occurredAt = new Date(at);
-      if (Number.isNaN(occurredAt.getTime()) || !z.uuid().safeParse(id).success) return null;
-      return { occurredAt, id };
+      const [at, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [unknown, unknown];
+      // what encode makes: a 4-digit year (a year PostgreSQL holds) and a lead's uuid
+      const atOk = z.iso.datetime().safeParse(at);
+      const idOk = z.uuid().safeParse(id);
+      if (!atOk.success || !idOk.success) return null;
+      const occurredAt = new Date(atOk.data);
+      if (Number.isNaN(occurredAt.getTime())) return null;
+      return { occurredAt, id: idOk.data };
     } catch {
       return null;
     }
