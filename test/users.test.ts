@@ -463,6 +463,28 @@ describe('your own profile', () => {
     expectError(await boss.client.get('/api/v1/me'), 401, 'unauthorized');
     expect((await boss.client.withBearer(t.body.token).get('/api/v1/me')).status).toBe(200);
   });
+  it('revokes personal API tokens on a password change only when asked', async () => {
+    const boss = await newAccount();
+    const kept = await boss.client.post<{ token: string }>('/api/v1/tokens', { name: 'оставить' });
+    const keep = await boss.client.patch('/api/v1/me', {
+      password: { current: boss.password, new: 'второй-пароль-123', revokeApiTokens: false },
+    });
+    expect(keep.status).toBe(200);
+    expect((await boss.client.withBearer(kept.body.token).get('/api/v1/me')).status).toBe(200);
+    const revoke = await boss.client.patch('/api/v1/me', {
+      password: { current: 'второй-пароль-123', new: 'третий-пароль-123', revokeApiTokens: true },
+    });
+    expect(revoke.status).toBe(200);
+    expectError(await boss.client.withBearer(kept.body.token).get('/api/v1/me'), 401, 'invalid_token');
+    expect((await boss.client.get('/api/v1/me')).status).toBe(200); // the session that changed it stays
+    // Another member's tokens are untouched.
+    const other = await newAccount();
+    const theirs = await other.client.post<{ token: string }>('/api/v1/tokens', { name: 'чужой' });
+    await boss.client.patch('/api/v1/me', {
+      password: { current: 'третий-пароль-123', new: 'четвёртый-пароль', revokeApiTokens: true },
+    });
+    expect((await other.client.withBearer(theirs.body.token).get('/api/v1/me')).status).toBe(200);
+  });
 });
 
 describe('account settings', () => {

@@ -29,3 +29,8 @@ export async function deleteApiToken(db: Db, userId: string, id: string): Promis
     .executeTakeFirst();
   return r.numDeletedRows > 0n;
 }
+
+/** Every personal token of the user (asked for on a password change). */
+export async function deleteUserApiTokens(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('api_tokens').where('user_id', '=', userId).execute();
+}

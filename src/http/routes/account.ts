@@ -10,6 +10,7 @@ import {
 } from '../../accounts/fields.js';
 import { accountJson, meJson, toAccountJson, toUserJson } from '../../accounts/serialize.js';
 import { updateAccount, updateUser } from '../../db/queries/accounts.js';
+import { deleteUserApiTokens } from '../../db/queries/api-tokens.js';
 import { deleteUserSessions } from '../../db/queries/sessions.js';
 import { hashPassword, verifyPassword } from '../../security/passwords.js';
 import { requireRole, requireUser } from '../auth.js';
@@ -39,11 +40,18 @@ export const accountRoutes =
       {
         schema: {
           tags: ['account'],
-          summary: 'Change your name, interface language or password',
+          summary:
+            'Change your name, interface language or password (a new password ends your other sessions, and with revokeApiTokens your personal API tokens)',
           body: z.strictObject({
             name: nameField.optional(),
             language: languageField.nullable().optional(),
-            password: z.strictObject({ current: z.string().min(1).max(256), new: passwordField }).optional(),
+            password: z
+              .strictObject({
+                current: z.string().min(1).max(256),
+                new: passwordField,
+                revokeApiTokens: z.boolean().default(false),
+              })
+              .optional(),
           }),
           response: { 200: meJson },
         },
@@ -65,6 +73,7 @@ export const accountRoutes =
         if (!user) throw notFound();
         // A changed password ends every other session (a stolen cookie stops working).
         if (passwordHash) await deleteUserSessions(ctx.db, user.id, p.sessionHash ?? undefined);
+        if (passwordHash && password?.revokeApiTokens) await deleteUserApiTokens(ctx.db, user.id);
         return { user: toUserJson(user), account: toAccountJson(p.account) };
       },
     );

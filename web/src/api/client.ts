@@ -128,7 +128,8 @@ function query(params: Record<string, string | number | undefined>): string {
 export interface MePatch {
   name?: string;
   language?: Lang;
-  password?: { current: string; new: string };
+  /** a new password ends the other sessions; revokeApiTokens also deletes the personal API tokens */
+  password?: { current: string; new: string; revokeApiTokens?: boolean };
 }
 
 export type AccountPatch = Partial<Pick<Account, 'name' | 'timezone' | 'currency' | 'language'>>;

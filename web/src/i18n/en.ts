@@ -457,6 +457,8 @@ export const en: Dict = {
   'settings.newPassword': 'New password',
   'settings.passwordSubmit': 'Change password',
   'settings.passwordChanged': 'Password changed',
+  'settings.passwordEndsSessions': 'A new password signs you out everywhere else.',
+  'settings.passwordRevokeTokens': 'Revoke API tokens as well?',
   'settings.tokensTitle': 'API tokens',
   'settings.tokensLead': 'Personal tokens to use the API on your behalf: send the {header} header.',
   'settings.tokensEmpty': 'No tokens yet.',

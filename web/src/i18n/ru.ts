@@ -454,6 +454,8 @@ export const ru = {
   'settings.newPassword': 'Новый пароль',
   'settings.passwordSubmit': 'Изменить пароль',
   'settings.passwordChanged': 'Пароль изменён',
+  'settings.passwordEndsSessions': 'Новый пароль завершит все ваши остальные сеансы.',
+  'settings.passwordRevokeTokens': 'Отозвать также API-токены?',
   'settings.tokensTitle': 'API-токены',
   'settings.tokensLead': 'Личные токены для доступа к API от вашего имени: заголовок {header}.',
   'settings.tokensEmpty': 'Токенов пока нет.',

@@ -145,12 +145,16 @@ function PasswordCard() {
   const { user } = useCurrentMe();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
+  const [revokeApiTokens, setRevokeApiTokens] = useState(false);
   const [localError, setLocalError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
   const change = useMutation({
-    mutationFn: (password: { current: string; new: string }) => api.updateMe({ password }),
-    onSuccess: () => {
+    mutationFn: (password: NonNullable<MePatch['password']>) => api.updateMe({ password }),
+    onSuccess: (_me, password) => {
       setCurrent('');
       setNext('');
+      setRevokeApiTokens(false);
+      if (password.revokeApiTokens) void queryClient.invalidateQueries({ queryKey: keys.tokens });
     },
   });
 
@@ -160,7 +164,7 @@ function PasswordCard() {
     if (!current) return setLocalError(t('error.required', { field: t('settings.currentPassword') }));
     if (next.length < MIN_PASSWORD) return setLocalError(t('error.passwordShort', { min: MIN_PASSWORD }));
     setLocalError(null);
-    change.mutate({ current, new: next });
+    change.mutate({ current, new: next, revokeApiTokens });
   };
 
   return (
@@ -193,6 +197,18 @@ function PasswordCard() {
             aria-describedby={hintId('password-new')}
           />
         </Field>
+        <div className="field">
+          <p className="muted small">{t('settings.passwordEndsSessions')}</p>
+          <label className="check-line">
+            <input
+              id="password-revoke-tokens"
+              type="checkbox"
+              checked={revokeApiTokens}
+              onChange={(e) => setRevokeApiTokens(e.target.checked)}
+            />
+            {t('settings.passwordRevokeTokens')}
+          </label>
+        </div>
         <div className="form-actions">
           <SubmitButton pending={change.isPending} label={t('settings.passwordSubmit')} />
         </div>
