@@ -363,6 +363,81 @@ describe('amoCRM delivery — mode 2 (find and update)', () => {
   });
 });
 
+describe('amoCRM delivery — duplicate control merges the new deal', () => {
+  const logOf = async (p: Project, leadId: string) =>
+    (
+      await client.get<{ items: Array<{ leadId: string | null; message: string }> }>(
+        `/api/v1/projects/${p.id}/integrations/amocrm/log?limit=200`,
+      )
+    ).body.items
+      .filter((l) => l.leadId === leadId)
+      .map((l) => l.message);
+
+  async function existingDeal(email: string, gaValue?: string) {
+    const [contactId] = await direct.createContacts([
+      {
+        name: 'Постоянный клиент',
+        custom_fields_values: [{ field_code: 'EMAIL', values: [{ value: email, enum_code: 'WORK' }] }],
+      },
+    ]);
+    const ga = leadField('Идентификатор клиента GA (Leadtrail)');
+    const [dealId] = await direct.createLeads([
+      {
+        name: 'Прошлая сделка',
+        ...(gaValue ? { custom_fields_values: [{ field_id: ga, values: [{ value: gaValue }] }] } : {}),
+      },
+    ]);
+    await direct.link('leads', dealId as number, [
+      { to_entity_type: 'contacts', to_entity_id: contactId as number },
+    ]);
+    return { contactId: contactId as number, dealId: dealId as number };
+  }
+
+  it('treats the merged deal as found: updated with the lead, GA guard honoured, said in the log', async () => {
+    const p = await newProject(createBoth);
+    const a = `merge.${randomId(4)}@divan.ru`.toLowerCase();
+    const b = `merge.ga.${randomId(4)}@divan.ru`.toLowerCase();
+    const plain = await existingDeal(a);
+    const guarded = await existingDeal(b, '999.111');
+    amo.state.duplicateControl = true;
+    try {
+      const cid = randomId(18);
+      await collect(server.url, {
+        site: p.siteKey,
+        cid,
+        url: `${SITE}/?utm_source=google&utm_medium=cpc`,
+        ga: '555.777',
+      });
+      const subject = `Повторная заявка ${randomId(3)}`;
+      const first = await postLead(p, { type: 'form', contact: { email: a }, subject, visitorId: cid });
+      const second = await postLead(p, { type: 'form', contact: { email: b }, subject, visitorId: cid });
+
+      const ds1 = await settled(first);
+      expect(ds1.find((d) => d.entity === 'deal')).toMatchObject({ state: 'done', remoteId: plain.dealId });
+      expect(ds1.find((d) => d.entity === 'contact')).toMatchObject({ remoteId: plain.contactId });
+      const deal = await direct.getLead(plain.dealId);
+      expect(readField(deal as never, leadField('Источник (Leadtrail)')).map((v) => v.value)).toEqual([
+        'google',
+      ]);
+      const log1 = await logOf(p, first);
+      expect(log1.join('\n')).toMatch(/merged/);
+      expect(log1.join('\n')).not.toMatch(new RegExp(`deal ${plain.dealId} created`));
+
+      const ds2 = await settled(second);
+      expect(ds2.find((d) => d.entity === 'deal')).toMatchObject({
+        state: 'done',
+        remoteId: guarded.dealId,
+        reason: 'not updated: its GA client id field already holds 999.111',
+      });
+      const kept = await direct.getLead(guarded.dealId);
+      expect(readField(kept as never, leadField('Источник (Leadtrail)'))).toEqual([]);
+      expect(dealsNamed(subject)).toHaveLength(0);
+    } finally {
+      amo.state.duplicateControl = false;
+    }
+  });
+});
+
 describe('amoCRM delivery — failures', () => {
   it('every lead gets exactly one deal through 429s, 500s and answers lost after the write', async () => {
     const p = await newProject(createBoth);

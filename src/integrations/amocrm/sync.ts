@@ -297,11 +297,7 @@ async function createEntities(
       await recordCreated(ctx, withDeal, results);
     } catch (err) {
       if (err instanceof AmoError && err.applied) {
-        const done = err.applied as ReadonlyArray<{
-          id: number;
-          contact_id?: number | null;
-          company_id?: number | null;
-        }>;
+        const done = err.applied as ReadonlyArray<ComplexResult>;
         await recordCreated(ctx, withDeal.slice(0, done.length), done);
         await failed(
           ctx,
@@ -373,18 +369,22 @@ function complexItem(ctx: Ctx, lead: Lead, ds: Map<Entity, Delivery>): AmoComple
 async function recordCreated(
   ctx: Ctx,
   items: Array<{ lead: Lead; ds: Map<Entity, Delivery> }>,
-  results: ReadonlyArray<{ id: number; contact_id?: number | null; company_id?: number | null }>,
+  results: ReadonlyArray<ComplexResult>,
 ): Promise<void> {
   const notes: Array<{ entity_id: number; note_type: 'common'; params: { text: string } }> = [];
   for (const [i, { lead, ds }] of items.entries()) {
     const r = results[i];
     if (!r) continue;
+    if (lead.message) notes.push({ entity_id: r.id, note_type: 'common', params: { text: lead.message } });
+    if (r.merged) {
+      await mergedInto(ctx, lead, ds, r);
+      continue;
+    }
     await created(ctx, lead, ds.get('deal') as Delivery, r.id, 'deal');
     const contact = ds.get('contact');
     if (isDue(contact)) await created(ctx, lead, contact, r.contact_id ?? null, 'contact');
     const company = ds.get('company');
     if (isDue(company)) await settle(ctx, [company], 'skipped', 'the lead names no company');
-    if (lead.message) notes.push({ entity_id: r.id, note_type: 'common', params: { text: lead.message } });
   }
   if (notes.length > 0)
     await ctx.client.addNotes('leads', notes).catch(async (err: unknown) => {
@@ -396,6 +396,57 @@ async function recordCreated(
         `notes with the lead messages were not added: ${err instanceof AmoError ? err.detail : String(err)}`,
       );
     });
+}
+
+type ComplexResult = { id: number; contact_id?: number | null; company_id?: number | null; merged?: boolean };
+
+/**
+ * amoCRM's duplicate control merged the lead into an existing deal (and contact): nothing was
+ * created, so they are treated as found ones (mode 2): updated with this lead's parameters unless
+ * their GA client id belongs to another visitor.
+ */
+async function mergedInto(ctx: Ctx, lead: Lead, ds: Map<Entity, Delivery>, r: ComplexResult): Promise<void> {
+  const ids: Record<Entity, number | null> = {
+    deal: r.id,
+    contact: r.contact_id ?? null,
+    company: r.company_id ?? null,
+  };
+  const found: string[] = [];
+  for (const entity of ENTITIES) {
+    const d = ds.get(entity);
+    if (!isDue(d)) continue;
+    const id = ids[entity];
+    if (id === null) {
+      await settle(
+        ctx,
+        [d],
+        'skipped',
+        `amoCRM's duplicate control merged the lead into an existing deal without a ${entity}`,
+      );
+      continue;
+    }
+    await ctx.db
+      .updateTable('deliveries')
+      .set({
+        remote_id: id,
+        mode: 'update',
+        state: 'pending',
+        reason: null,
+        synced_params: null,
+        last_error: null,
+        updated_at: new Date(),
+      })
+      .where('id', '=', d.id)
+      .execute();
+    Object.assign(d, { remote_id: id, mode: 'update', state: 'pending', reason: null, synced_params: null });
+    found.push(`${entity} ${id}`);
+  }
+  await log(
+    ctx,
+    lead.id,
+    'info',
+    `merged into an existing deal by amoCRM's duplicate control: ${found.join(', ')} found, not created; updated like found ones`,
+  );
 }
 
 async function created(ctx: Ctx, lead: Lead, d: Delivery, remoteId: number | null, entity: DeliveryEntity) {

@@ -64,12 +64,71 @@ function cfCount(item: Record<string, unknown>, prefix: string, errors: FieldErr
   }
 }
 
+/** Values a new contact gives for a contact field code (EMAIL / PHONE), as sent. */
+function sentValues(item: unknown, code: string): string[] {
+  if (!isObject(item) || !Array.isArray(item.custom_fields_values)) return [];
+  return item.custom_fields_values.flatMap((f) =>
+    isObject(f) &&
+    typeof f.field_code === 'string' &&
+    f.field_code.toUpperCase() === code &&
+    Array.isArray(f.values)
+      ? f.values.flatMap((v) => (isObject(v) && typeof v.value === 'string' ? [v.value] : []))
+      : [],
+  );
+}
+
+const norm = (code: string, v: string) =>
+  code === 'PHONE' ? v.replace(/\D/g, '').replace(/^8(?=\d{10}$)/, '7') : v.trim().toLowerCase();
+
+/**
+ * Duplicate control (docs §14), with the "keep the existing lead" conflict policy: a new contact
+ * whose e-mail or phone an existing contact already has, and that contact's most recent lead,
+ * stand for the item; nothing is created or changed. Only data that existed before the request counts.
+ */
+function findDuplicate(
+  state: FakeAmoState,
+  contact: unknown,
+): { lead: number; contact: number; company: number | null } | null {
+  for (const code of ['EMAIL', 'PHONE']) {
+    const wanted = new Set(sentValues(contact, code).map((v) => norm(code, v)));
+    if (wanted.size === 0) continue;
+    const field = state.customFieldsByEntity.contacts.find((f) => f.code === code);
+    if (!field) continue;
+    const matches = state.contacts
+      .filter((c) =>
+        c.custom_fields.some(
+          (cf) => cf.field_id === field.id && cf.values.some((v) => wanted.has(norm(code, String(v.value)))),
+        ),
+      )
+      .sort((a, b) => b.updated_at - a.updated_at);
+    for (const c of matches) {
+      const links = state.linksOf('contacts', c.id);
+      const leads = links
+        .filter((l) => l.to_entity_type === 'leads')
+        .map((l) => state.entities.leads.get(l.to_entity_id))
+        .filter((l) => l !== undefined)
+        .sort((a, b) => b.created_at - a.created_at || b.id - a.id);
+      const lead = leads[0];
+      if (!lead) continue;
+      const company = links.find((l) => l.to_entity_type === 'companies')?.to_entity_id ?? null;
+      return { lead: lead.id, contact: c.id, company };
+    }
+  }
+  return null;
+}
+
 export function createComplex(ctx: Ctx): Reply {
   const body = ctx.body;
   if (!Array.isArray(body)) return problem(400, 'Request body must be a JSON array');
   if (body.length === 0) return problem(400, 'Request body is empty');
   if (body.length > MAX_COMPLEX) return problem(400, `Too many leads in one request (max ${MAX_COMPLEX})`);
-  const plans: { rid: string; lead: Prepared; contact: Side; company: Side }[] = [];
+  const plans: {
+    rid: string;
+    lead: Prepared;
+    contact: Side;
+    company: Side;
+    duplicate: ReturnType<typeof findDuplicate>;
+  }[] = [];
   const allErrors: { request_id: string; errors: FieldError[] }[] = [];
   body.forEach((raw, i) => {
     const errors: FieldError[] = [];
@@ -89,10 +148,19 @@ export function createComplex(ctx: Ctx): Reply {
     const contact = side(ctx.state, 'contacts', emb.contacts, ctx.userId, errors);
     const company = side(ctx.state, 'companies', emb.companies, ctx.userId, errors);
     if (errors.length > 0) allErrors.push({ request_id: rid, errors });
-    else plans.push({ rid, lead, contact, company });
+    else {
+      const duplicate =
+        ctx.state.duplicateControl && contact.kind === 'new'
+          ? findDuplicate(ctx.state, Array.isArray(emb.contacts) ? emb.contacts[0] : undefined)
+          : null;
+      plans.push({ rid, lead, contact, company, duplicate });
+    }
   });
   if (allErrors.length > 0) return validationProblem(allErrors);
   const out: Json[] = plans.map((p) => {
+    const d = p.duplicate;
+    if (d)
+      return { id: d.lead, contact_id: d.contact, company_id: d.company, request_id: [p.rid], merged: true };
     const lead = p.lead.apply();
     const resolve = (s: Side): number | null =>
       s.kind === 'existing' ? s.id : s.kind === 'new' ? s.prepared.apply().id : null;

@@ -27,6 +27,7 @@ const HELP = {
     '{"op":"paymentRequired","on":true}',
     '{"op":"expireAccessTokens","includeLongLived?":false}',
     '{"op":"block"} | {"op":"unblock"} | {"op":"reset"}',
+    '{"op":"duplicateControl","on":true} (complex creates merge into an existing lead by e-mail/phone)',
     'or an array of these',
   ],
   'POST /__fake/tokens/long-lived': '{"user_id?":8100001,"ttl_seconds?":86400} → {"access_token"}',
@@ -67,6 +68,9 @@ function applyOp(d: ControlDeps, op: Record<string, unknown>): string | null {
       return null;
     case 'expireAccessTokens':
       d.faults.expireAccessTokens(op.includeLongLived === true);
+      return null;
+    case 'duplicateControl':
+      d.state.duplicateControl = op.on !== false;
       return null;
     case 'block':
       d.faults.block();

@@ -79,6 +79,8 @@ export class FakeAmoState {
   readonly accessTokens = new Map<string, AccessTokenRecord>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   readonly authCodes = new Map<string, AuthCodeRecord>();
+  /** the integration's "Контроль дублей" checkbox: /leads/complex merges into existing leads (§14) */
+  duplicateControl = false;
   /** successful refresh_token grants */
   refreshCount = 0;
   /** all refresh_token grant attempts, successful or not */
