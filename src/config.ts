@@ -58,6 +58,9 @@ const envSchema = z.object({
   ALLOW_CUSTOM_INTEGRATION_HOSTS: bool.default(false),
   DELIVERY_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   DELIVERY_JOB_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(3600).default(120),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -91,6 +94,11 @@ export interface Config {
   deliveryRetrySeconds: number;
   /** a delivery job silent this long belonged to a process that died: it is run again */
   deliveryJobTimeoutSeconds: number;
+  /**
+   * Who may read /metrics: with a token, whoever sends it as a Bearer; with a port, /metrics moves
+   * to a listener of its own on metricsHost; with neither, loopback clients only.
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
 }
 
 export class ConfigError extends Error {}
@@ -134,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowCustomIntegrationHosts: e.ALLOW_CUSTOM_INTEGRATION_HOSTS,
     deliveryRetrySeconds: e.DELIVERY_RETRY_SECONDS,
     deliveryJobTimeoutSeconds: e.DELIVERY_JOB_TIMEOUT_SECONDS,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
 }
 

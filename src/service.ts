@@ -7,6 +7,7 @@ import { leadFromEmail } from './email/intake.js';
 import { startMailboxPollers } from './email/pollers.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
+import { serveMetrics } from './http/metrics.js';
 import type { Logger } from './logger.js';
 import { Sealer } from './security/sealed.js';
 import { openGeoDatabase } from './tracking/geo.js';
@@ -16,6 +17,8 @@ import { startHousekeeping } from './worker/housekeeping.js';
 export interface RunningService {
   /** the HTTP address when the role serves HTTP */
   url: string | null;
+  /** the metrics listener's address when METRICS_PORT is set */
+  metricsUrl: string | null;
   app: FastifyInstance | null;
   stop(): Promise<void>;
 }
@@ -68,6 +71,7 @@ export async function startService(
     }
     let app: FastifyInstance | null = null;
     let url: string | null = null;
+    let metricsUrl: string | null = null;
     if (role === 'all' || role === 'api') {
       const geo = await openGeoDatabase({ dataDir: config.dataDir, dbPath: config.geoipDbPath });
       const built = await buildApp({ ...ctx, geo });
@@ -78,9 +82,17 @@ export async function startService(
         if (!(await built.drained(10_000)))
           logger.warn('requests still running after 10 s; closing the database anyway');
       });
+      if (config.metrics.port !== undefined) {
+        const listener = await serveMetrics(built.metrics, config.metrics);
+        metricsUrl = listener.url;
+        stops.unshift(listener.close);
+      }
     }
-    logger.info({ role, url, publicUrl: config.publicUrl, ms: Date.now() - startedAt }, 'Leadtrail is ready');
-    return { url, app, stop: () => runStops(stops) };
+    logger.info(
+      { role, url, metricsUrl, publicUrl: config.publicUrl, ms: Date.now() - startedAt },
+      'Leadtrail is ready',
+    );
+    return { url, metricsUrl, app, stop: () => runStops(stops) };
   } catch (err) {
     await runStops(stops).catch(() => undefined);
     throw err;

@@ -26,7 +26,7 @@ describe('probes', () => {
 });
 
 describe('/metrics', () => {
-  it('is Prometheus text with request durations labelled by route pattern, and needs no auth', async () => {
+  it('is Prometheus text with request durations labelled by route pattern, for a loopback scraper without auth', async () => {
     const { client } = await signUp(server.url, { accountName: 'ООО «Метрика»' });
     const p = await client.post<{ id: string }>('/api/v1/projects', {
       name: 'Сайт',

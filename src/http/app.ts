@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
+import type { Registry } from 'prom-client';
 import { createCollector } from '../tracking/collector.js';
 import { SiteDirectory } from '../tracking/sites.js';
 import { installAuth } from './auth.js';
@@ -26,6 +27,7 @@ import { projectRoutes } from './routes/projects.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { trackerScriptRoutes } from './routes/tracker-script.js';
 import { userRoutes } from './routes/users.js';
+import { installSecurityHeaders } from './security-headers.js';
 import { validatorCompiler } from './validation.js';
 
 /** Cabinet and API bodies are small; endpoints that take files raise their own limit. */
@@ -54,6 +56,8 @@ export interface BuiltApp {
   app: FastifyInstance;
   /** resolves once no handler is running (true) or the timeout passed (false) */
   drained(timeoutMs: number): Promise<boolean>;
+  /** what /metrics shows, for a listener of its own (METRICS_PORT) */
+  metrics: Registry;
 }
 
 export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
@@ -84,6 +88,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
   const drain = installDrain(app);
+  await installSecurityHeaders(app, ctx.config.publicUrl);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -108,7 +113,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   });
   await app.register(fastifyCookie);
   installAuth(app, { db: ctx.db, publicUrl: ctx.config.publicUrl });
-  const metrics = installMetrics(app);
+  const metrics = installMetrics(app, ctx.config.metrics);
 
   await app.register(healthRoutes(ctx));
   await app.register(authRoutes(ctx), { prefix: '/api/v1' });
@@ -144,5 +149,5 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await installCabinet(app);
-  return { app, drained: drain.drained };
+  return { app, drained: drain.drained, metrics: metrics.registry };
 }

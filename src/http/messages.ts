@@ -105,6 +105,14 @@ export const messages = {
     ru: 'Ссылка авторизации устарела или уже использована: подключите amoCRM заново',
     en: 'The authorization link has expired or was already used: connect amoCRM again',
   },
+  metrics_token_required: {
+    ru: 'Для /metrics нужен заголовок Authorization: Bearer <METRICS_TOKEN>',
+    en: '/metrics needs the header Authorization: Bearer <METRICS_TOKEN>',
+  },
+  metrics_local_only: {
+    ru: '/metrics отвечает только запросам с этой машины; для сбора извне задайте METRICS_TOKEN или METRICS_PORT',
+    en: '/metrics answers only requests from this machine; set METRICS_TOKEN or METRICS_PORT to scrape it from elsewhere',
+  },
 } satisfies Record<string, Record<Language, string>>;
 
 export type ErrorCode = keyof typeof messages;

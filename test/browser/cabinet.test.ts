@@ -19,6 +19,11 @@ describe.skipIf(!browserAvailable)('cabinet in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // The cabinet runs under `default-src 'self'`: anything it loads or runs against that shows here.
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+    });
 
     await page.goto(`${server.url}/`);
     await page.waitForURL('**/login'); // not signed in: the cabinet sends you to sign in
@@ -61,5 +66,6 @@ describe.skipIf(!browserAvailable)('cabinet in Chromium', () => {
     await page.getByRole('heading', { name: 'Install' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(pageErrors).toEqual([]);
+    expect(refused).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import type { SiteDirectory } from '../../tracking/sites.js';
 import { isBotUserAgent } from '../../tracking/user-agent.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { embeddableBySites } from '../security-headers.js';
 
 const token = /^[A-Za-z0-9._-]+$/;
 
@@ -29,6 +30,7 @@ export const aliasRoutes =
     app.get(
       '/alias',
       {
+        ...embeddableBySites,
         schema: {
           hide: true,
           querystring: z.object({

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { packageRoot } from '../../package-root.js';
+import { embeddableBySites } from '../security-headers.js';
 
 export function trackerScriptPath(): string {
   return join(packageRoot(), 'dist', 'tracker', 't.js');
@@ -32,7 +33,7 @@ export const trackerScriptRoutes =
     }
     const etag = body && `"${createHash('sha256').update(body).digest('base64url')}"`;
 
-    app.get('/t.js', { schema: { hide: true } }, async (req, reply) => {
+    app.get('/t.js', { schema: { hide: true }, ...embeddableBySites }, async (req, reply) => {
       if (!body || !etag) {
         return reply
           .status(503)
