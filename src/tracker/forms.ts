@@ -1,3 +1,5 @@
+import { carries } from './carries';
+import { watchSends } from './sent';
 import { guard } from './util';
 
 export type Lead = {
@@ -9,7 +11,8 @@ export type Lead = {
   form?: string;
 };
 
-const digits = (v: string): number => v.replace(/\D/g, '').length;
+const nums = (v: string): string => v.replace(/\D/g, '');
+const digits = (v: string): number => nums(v).length;
 
 /** Reads the contact fields of a form or a form-like container; never passwords, cards or tokens. */
 const grab = (c: Element): Lead => {
@@ -64,16 +67,25 @@ const grab = (c: Element): Lead => {
 
 const invalid = (f: HTMLFormElement): boolean => !f.checkValidity();
 
+/** A click that may send a form: its lead, the e-mail and phone digits to look for, and when. */
+let P: [Lead, string, string, number] | 0 = 0;
+
 /**
- * Native submits and script-driven ones (capture phase, before the page's handlers), plus clicks on
- * send-like buttons in a form or in a form-like container without a <form> (site builders).
+ * Native submits and script-driven ones (capture phase, before the page's handlers). A click on any
+ * button or link in a form, or in a form-like container without a <form> (site builders), holding an
+ * e-mail or a phone, whatever the button says, is a lead once the page sends those values within
+ * 10 s (see sent.ts): a button that only opens, checks or counts something sends none of them.
+ * Requests to `own` (the tracker's) confirm nothing.
  */
-export const watchForms = (lead: (l: Lead) => void): void => {
+export const watchForms = (lead: (l: Lead) => void, own: string): void => {
   addEventListener(
     'submit',
     guard((e: Event) => {
       const f = e.target as HTMLFormElement;
-      if (!invalid(f)) lead(grab(f));
+      if (!invalid(f)) {
+        P = 0; // the page's own sending of this submission is the same lead
+        lead(grab(f));
+      }
     }),
     true,
   );
@@ -81,26 +93,29 @@ export const watchForms = (lead: (l: Lead) => void): void => {
     'click',
     guard((e: Event) => {
       const b = (e.target as Element).closest<HTMLButtonElement>(
-        'button,[type=submit],[type=button],[role=button],a',
+        'button,[type=submit],[type=button],[type=image],[role=button],a',
       );
-      if (
-        !b ||
-        !/отправ|заказ|запис|получ|перезвон|оставить|заявк|консульт|подпис|рассчит|узнать|связ|send|submit|order|request|call|subscribe|book|get|contact/i.test(
-          [b.textContent, b.value, b.getAttribute('aria-label')].join(' '),
-        )
+      const f = b && (b.form || b.closest('form'));
+      let l = f ? grab(f) : {};
+      for (
+        let n = b && !f && b.parentElement, i = 0;
+        n && i < 6 && !n.querySelector('form');
+        n = n.parentElement, i++
       ) {
-        return;
+        l = grab(n);
+        if (l.email || l.phone) break;
       }
-      const f = b.form || b.closest('form');
-      if (f) {
-        if (!invalid(f)) lead(grab(f));
-        return;
-      }
-      for (let n = b.parentElement, i = 0; n && i < 6 && !n.querySelector('form'); n = n.parentElement, i++) {
-        const l = grab(n);
-        if (l.email || l.phone) return lead(l);
-      }
+      if (l.email || l.phone)
+        P = [l, (l.email || '').toLowerCase(), nums(l.phone || '').slice(-10), Date.now()];
     }),
     true,
   );
+  watchSends((s) => {
+    if (P && Date.now() - P[3] < 1e4 && s.indexOf(own) && carries(s, P[1], P[2])) {
+      const l = P[0];
+      P = 0;
+      lead(l);
+    }
+    return P;
+  });
 };

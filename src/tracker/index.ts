@@ -70,7 +70,7 @@ guard(() => {
   });
   if (d.prerendering) d.addEventListener('prerenderingchange', view, { once: true });
   else view();
-  watchForms(lead);
+  watchForms(lead, `${origin[0]}/`);
 
   // SPA navigations: a pageview when the path or query changes, ref = the previous URL.
   const nav = guard((): void => {
