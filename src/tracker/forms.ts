@@ -6,6 +6,7 @@ export type Lead = {
   email?: string;
   phone?: string;
   name?: string;
+  company?: string;
   subject?: string;
   message?: string;
   form?: string;
@@ -49,15 +50,17 @@ const grab = (c: Element): Lead => {
           ? 'subject'
           : t === 'textarea'
             ? 'message'
-            : /name|fio|фио|имя/.test(d) && !/user|login|логин|пользов/.test(d)
-              ? 'name'
-              : /message|comment|question|text|сообщ|коммент|вопрос/.test(d)
-                ? 'message'
-                : /^\S+@\S+\.\S+$/.test(v)
-                  ? 'email'
-                  : /^\+?[\d\s().-]+$/.test(v) && digits(v) > 6
-                    ? 'phone'
-                    : '';
+            : /компан|организ|company|organi[sz]|\bfirm|\borg/.test(d)
+              ? 'company'
+              : /name|fio|фио|имя/.test(d) && !/user|login|логин|пользов/.test(d)
+                ? 'name'
+                : /message|comment|question|text|сообщ|коммент|вопрос/.test(d)
+                  ? 'message'
+                  : /^\S+@\S+\.\S+$/.test(v)
+                    ? 'email'
+                    : /^\+?[\d\s().-]+$/.test(v) && digits(v) > 6
+                      ? 'phone'
+                      : '';
     if (k && !l[k] && (k !== 'email' || /^\S+@\S+\.\S+$/.test(v)) && (k !== 'phone' || digits(v) > 5)) {
       l[k] = v;
     }

@@ -50,7 +50,7 @@ guard(() => {
   /** A lead needs an e-mail or a phone; the same values within 5 s are one submission. */
   const lead = guard((d: Lead): void => {
     const l: Lead = {};
-    for (const k of ['email', 'phone', 'name', 'subject', 'message', 'form'] as const) {
+    for (const k of ['email', 'phone', 'name', 'company', 'subject', 'message', 'form'] as const) {
       const v = d[k]; // lead(undefined) throws here, into the guard
       if (v) l[k] = `${v}`.trim().slice(0, 2000);
     }

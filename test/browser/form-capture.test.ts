@@ -85,6 +85,18 @@ const PAGES: Record<string, string> = {
         document.getElementById('ok').hidden = false;
       });
     </script>`,
+  // B2B: «Название компании» (its name has "name" in it) in a form sent by fetch from its submit handler.
+  '/b2b': `<form id="kp"><label>Ваше имя <input name="fio"></label>
+      <label>Название компании <input name="company_name"></label>
+      <label>E-mail <input name="email" type="email"></label>
+      <button type="submit">Запросить КП</button></form><p id="ok" hidden>Отправлено</p>
+    <script>
+      document.getElementById('kp').addEventListener('submit', function (e) {
+        e.preventDefault();
+        fetch('/api/kp', { method: 'POST', body: new URLSearchParams(new FormData(e.target)) })
+          .then(function () { document.getElementById('ok').hidden = false; });
+      });
+    </script>`,
   // A button that only opens a modal (terms) inside a filled form.
   '/opens': `<form id="f"><input name="phone" type="tel" placeholder="Телефон">
       <button type="button" id="more">Узнать подробнее</button></form>
@@ -336,6 +348,22 @@ describe.skipIf(!browserAvailable)('form capture on real-world form shapes in Ch
     expect(siteRequests.some((r) => r.url === '/api/subscribe' && r.body.includes('news.reader@'))).toBe(
       true,
     );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a B2B form: «Название компании» is sent as the lead’s company', async () => {
+    const { page, errors } = await open('/b2b');
+    await page.getByLabel('Ваше имя').fill('Сергей Ким');
+    await page.getByLabel('Название компании').fill('ООО «Вектор»');
+    await page.getByLabel('E-mail').fill('kim@vector.example');
+    await page.getByRole('button', { name: 'Запросить КП' }).click();
+    await page.locator('#ok').waitFor();
+    const lead = await oneLead({ email: 'kim@vector.example' }, 'kim@vector.example');
+    expect(lead.contact).toMatchObject({ email: 'kim@vector.example', name: 'Сергей Ким' });
+    expect([...sentWith('kim@vector.example').values()]).toEqual([
+      { email: 'kim@vector.example', name: 'Сергей Ким', company: 'ООО «Вектор»', form: 'kp' },
+    ]);
     expect(errors).toEqual([]);
     await page.close();
   });
