@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { emailField, passwordField } from './accounts/fields.js';
+import { createResetLink, RESET_LINK_MINUTES } from './accounts/password-reset.js';
 import { ConfigError, loadConfig, type Role } from './config.js';
 import { openDatabase } from './db/database.js';
 import { AlreadyRunningError } from './db/embedded.js';
@@ -16,6 +17,7 @@ Commands:
   migrate                         apply database migrations and exit
   user create --email E --password P --account NAME
                                   create an account with its owner
+  user reset-password --email E   print a one-time link (1 hour) to set a new password
 
 Configuration comes from the environment; see the README.`;
 
@@ -101,7 +103,8 @@ async function migrate(args: string[]): Promise<number> {
 
 async function userCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'create') throw new UsageError('the user command takes "create"');
+  if (sub === 'reset-password') return resetPasswordCommand(rest);
+  if (sub !== 'create') throw new UsageError('the user command takes "create" or "reset-password"');
   const { values } = usage(() =>
     parseArgs({
       args: rest,
@@ -136,6 +139,31 @@ async function userCommand(args: string[]): Promise<number> {
     );
     console.log(
       `Created account "${created.account.name}" (${created.account.id}) with owner ${created.user.email}.`,
+    );
+  } finally {
+    await database.close();
+  }
+  return 0;
+}
+
+/** A way back into an account whose password is forgotten, for whoever runs the server. */
+async function resetPasswordCommand(args: string[]): Promise<number> {
+  const { values } = usage(() => parseArgs({ args, options: { email: { type: 'string' } } }));
+  const email = emailField.safeParse(values.email ?? '');
+  if (!email.success) throw new UsageError('--email must be an e-mail address');
+  const config = loadConfig();
+  const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel });
+  const database = await openDatabase(config, logger, { shareRunning: true });
+  try {
+    await migrateToLatest(database.db);
+    const user = await findUserByEmail(database.db, email.data);
+    if (!user) {
+      console.error(`No user with e-mail ${email.data}.`);
+      return 1;
+    }
+    const url = await createResetLink(database.db, config.publicUrl, user.id);
+    console.log(
+      `Open this link to set a new password for ${user.email} (it works once, for ${RESET_LINK_MINUTES} minutes):\n${url}`,
     );
   } finally {
     await database.close();

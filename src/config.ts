@@ -61,6 +61,18 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_URL: z
+    .url({
+      protocol: /^smtps?$/,
+      error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587',
+    })
+    .optional(),
+  SMTP_FROM: z
+    .string()
+    .trim()
+    .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be an address, e.g. Leadtrail <noreply@example.ru>')
+    .max(300)
+    .optional(),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -99,6 +111,10 @@ export interface Config {
    * to a listener of its own on metricsHost; with neither, loopback clients only.
    */
   metrics: { token: string | undefined; port: number | undefined; host: string };
+  /** where password-reset and invitation e-mails are sent through; absent = no e-mail is sent */
+  smtpUrl: string | undefined;
+  /** the From of those e-mails */
+  smtpFrom: string;
 }
 
 export class ConfigError extends Error {}
@@ -143,7 +159,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     deliveryRetrySeconds: e.DELIVERY_RETRY_SECONDS,
     deliveryJobTimeoutSeconds: e.DELIVERY_JOB_TIMEOUT_SECONDS,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM ?? `Leadtrail <noreply@${mailDomain(publicUrl)}>`,
   };
+}
+
+/** PUBLIC_URL's host as the domain of an address; an IP address is written as a literal. */
+function mailDomain(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  if (host.startsWith('[')) return `[IPv6:${host.slice(1, -1)}]`;
+  return /^[\d.]+$/.test(host) ? `[${host}]` : host;
 }
 
 function loadOrCreateSecretKey(dataDir: string): { secretKey: string; generated: boolean } {

@@ -9,6 +9,7 @@ import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import { serveMetrics } from './http/metrics.js';
 import type { Logger } from './logger.js';
+import { createMailer } from './mailer/transport.js';
 import { Sealer } from './security/sealed.js';
 import { openGeoDatabase } from './tracking/geo.js';
 import { ensureUpcomingPartitions } from './tracking/partitions.js';
@@ -46,11 +47,17 @@ export async function startService(
     if (applied.length) logger.info({ applied }, 'migrations applied');
     await ensureUpcomingPartitions(database.db);
 
+    const mailer = createMailer(
+      { url: config.smtpUrl, from: config.smtpFrom },
+      logger.child({ component: 'mail' }),
+    );
+    stops.unshift(async () => mailer.close());
     const ctx: Omit<AppContext, 'geo'> = {
       config,
       db: database.db,
       logger,
       keySealer: new Sealer(config.secretKey, 'project-api-key'),
+      mailer,
       isMigrated: async () => (await pendingMigrations(database.db)).length === 0,
     };
 

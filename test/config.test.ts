@@ -52,6 +52,20 @@ describe('configuration', () => {
     });
   });
 
+  it('reads SMTP_URL and SMTP_FROM, the From defaulting to an address at PUBLIC_URL', () => {
+    const smtp = 'smtps://user:p%40ss@mail.example.ru:465';
+    expect(
+      loadConfig({ DATA_DIR: tempDir(), SMTP_URL: smtp, PUBLIC_URL: 'https://leads.example.ru' }),
+    ).toMatchObject({ smtpUrl: smtp, smtpFrom: 'Leadtrail <noreply@leads.example.ru>' });
+    expect(loadConfig({ DATA_DIR: tempDir(), SMTP_FROM: 'Лиды <robot@example.ru>' }).smtpFrom).toBe(
+      'Лиды <robot@example.ru>',
+    );
+    expect(loadConfig({ DATA_DIR: tempDir() })).toMatchObject({
+      smtpUrl: undefined,
+      smtpFrom: 'Leadtrail <noreply@localhost>',
+    });
+  });
+
   it.each([
     ['true', true],
     ['yes', true],
@@ -74,6 +88,8 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ SMTP_URL: 'http://mail.example.ru' }, 'SMTP_URL'],
+    [{ SMTP_FROM: 'no address' }, 'SMTP_FROM'],
     [{ TRUST_PROXY: '10.0.0.1,,127.0.0.1' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '300.1.1.1' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '99' }, 'TRUST_PROXY'],

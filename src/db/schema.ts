@@ -60,6 +60,22 @@ export interface InvitationsTable {
   accepted_at: Date | null;
 }
 
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface PasswordResetRequestsTable {
+  id: Generated<string>;
+  email: string;
+  ip: string;
+  created_at: CreatedAt;
+}
+
 export interface ProjectsTable {
   id: Generated<string>;
   account_id: string;
@@ -347,6 +363,8 @@ export interface Database {
   invitations: InvitationsTable;
   projects: ProjectsTable;
   auth_failures: AuthFailuresTable;
+  password_resets: PasswordResetsTable;
+  password_reset_requests: PasswordResetRequestsTable;
   visitors: VisitorsTable;
   visits: VisitsTable;
   hits: HitsTable;

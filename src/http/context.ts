@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
 import type { Logger } from '../logger.js';
+import type { Mailer } from '../mailer/transport.js';
 import type { Sealer } from '../security/sealed.js';
 import type { GeoLookup } from '../tracking/geo.js';
 
@@ -13,6 +14,8 @@ export interface AppContext {
   keySealer: Sealer;
   /** true once migrations are applied; /readyz reports it */
   isMigrated: () => Promise<boolean>;
+  /** password-reset and invitation e-mails (disabled without SMTP_URL) */
+  mailer: Mailer;
   /** IP → city and country for collected hits */
   geo: GeoLookup;
 }

@@ -32,6 +32,14 @@ export const messages = {
     en: 'A user with this e-mail already exists',
   },
   signup_disabled: { ru: 'Регистрация на этом сервере отключена', en: 'Sign-up is disabled on this server' },
+  reset_rate_limited: {
+    ru: 'Слишком много запросов на восстановление пароля. Повторите через {seconds} с',
+    en: 'Too many password reset requests. Try again in {seconds} s',
+  },
+  reset_link_invalid: {
+    ru: 'Ссылка для смены пароля неверна, уже использована или истекла: запросите новую',
+    en: 'The password reset link is wrong, was already used or has expired: ask for a new one',
+  },
   invitation_invalid: {
     ru: 'Приглашение не найдено, уже использовано или истекло',
     en: 'The invitation was not found, was already used or has expired',

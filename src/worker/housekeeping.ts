@@ -5,10 +5,15 @@ import { ensureUpcomingPartitions } from '../tracking/partitions.js';
 
 const EVERY_MS = 10 * 60_000;
 
-/** Deletes what has expired (sessions, used or stale invitations, old sign-in failures). */
-export async function sweepExpired(
-  db: Db,
-): Promise<{ events: number; sessions: number; invitations: number; failures: number; deliveries: number }> {
+/** Deletes what has expired (sessions, used or stale invitations and reset links, old sign-in failures). */
+export async function sweepExpired(db: Db): Promise<{
+  events: number;
+  sessions: number;
+  invitations: number;
+  failures: number;
+  deliveries: number;
+  resets: number;
+}> {
   const sessions = await db.deleteFrom('sessions').where('expires_at', '<', new Date()).executeTakeFirst();
   const invitations = await db
     .deleteFrom('invitations')
@@ -23,6 +28,15 @@ export async function sweepExpired(
     .deleteFrom('auth_failures')
     .where('created_at', '<', sql<Date>`now() - interval '1 day'`)
     .executeTakeFirst();
+  // Reset links live an hour and requests are counted over an hour: a day later neither matters.
+  const resets = await db
+    .deleteFrom('password_resets')
+    .where('expires_at', '<', sql<Date>`now() - interval '1 day'`)
+    .executeTakeFirst();
+  await db
+    .deleteFrom('password_reset_requests')
+    .where('created_at', '<', sql<Date>`now() - interval '1 day'`)
+    .execute();
   // Retried tracker events arrive within minutes; a week of event ids is plenty to recognise them.
   const events = await db
     .deleteFrom('collected_events')
@@ -42,6 +56,7 @@ export async function sweepExpired(
     sessions: Number(sessions.numDeletedRows),
     invitations: Number(invitations.numDeletedRows),
     failures: Number(failures.numDeletedRows),
+    resets: Number(resets.numDeletedRows),
   };
 }
 

@@ -9,6 +9,8 @@ import { createTestDatabase } from './db.js';
 
 export interface TestServer {
   url: string;
+  /** the test database, for CLI commands run beside the server */
+  databaseUrl: string;
   db: Db;
   service: RunningService;
   close(): Promise<void>;
@@ -32,6 +34,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const service = await startService(config, createLogger(config), 'all');
   return {
     url: `http://127.0.0.1:${port}`,
+    databaseUrl: database.url,
     db: database.db,
     service,
     close: async () => {

@@ -7,6 +7,7 @@ import { ErrorState, Loading } from './components/PageState';
 import { I18nProvider } from './i18n';
 import { AmoCrmPage } from './pages/AmoCrmPage';
 import { EmailPage } from './pages/EmailPage';
+import { ForgotPasswordPage } from './pages/ForgotPasswordPage';
 import { InvitePage } from './pages/InvitePage';
 import { LeadPage } from './pages/LeadPage';
 import { LeadsPage } from './pages/LeadsPage';
@@ -15,6 +16,7 @@ import { NewProjectPage } from './pages/NewProjectPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
+import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignupPage } from './pages/SignupPage';
 import { UsersPage } from './pages/UsersPage';
@@ -30,6 +32,8 @@ const publicRoutes: Route[] = [
   { pattern: '/login', page: LoginPage },
   { pattern: '/signup', page: SignupPage },
   { pattern: '/invite/:token', page: InvitePage },
+  { pattern: '/forgot-password', page: ForgotPasswordPage },
+  { pattern: '/reset-password', page: ResetPasswordPage },
 ];
 
 const privateRoutes: Route[] = [

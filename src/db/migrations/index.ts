@@ -5,6 +5,7 @@ import * as m0003 from './0003_leads.js';
 import * as m0004 from './0004_collect_batch.js';
 import * as m0005 from './0005_integrations.js';
 import * as m0006 from './0006_email_tracking.js';
+import * as m0008 from './0008_password_resets.js';
 
 /** Listed statically so the bundled server carries its migrations; names sort in apply order. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_collect_batch': m0004,
   '0005_integrations': m0005,
   '0006_email_tracking': m0006,
+  '0008_password_resets': m0008,
 };

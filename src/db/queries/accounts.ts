@@ -132,3 +132,13 @@ export function withAccountLock<T>(db: Db, accountId: string, fn: (trx: Db) => P
     return fn(trx);
   });
 }
+
+/** Sets a new password hash (a reset by link, where only the user id is known). */
+export function setUserPassword(db: Db, userId: string, passwordHash: string): Promise<User | undefined> {
+  return db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, updated_at: new Date() })
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
+}

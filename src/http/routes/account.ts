@@ -11,6 +11,7 @@ import {
 import { accountJson, meJson, toAccountJson, toUserJson } from '../../accounts/serialize.js';
 import { updateAccount, updateUser } from '../../db/queries/accounts.js';
 import { deleteUserApiTokens } from '../../db/queries/api-tokens.js';
+import { deleteUserPasswordResets } from '../../db/queries/password-resets.js';
 import { deleteUserSessions } from '../../db/queries/sessions.js';
 import { hashPassword, verifyPassword } from '../../security/passwords.js';
 import { requireRole, requireUser } from '../auth.js';
@@ -73,6 +74,7 @@ export const accountRoutes =
         if (!user) throw notFound();
         // A changed password ends every other session (a stolen cookie stops working).
         if (passwordHash) await deleteUserSessions(ctx.db, user.id, p.sessionHash ?? undefined);
+        if (passwordHash) await deleteUserPasswordResets(ctx.db, user.id);
         if (passwordHash && password?.revokeApiTokens) await deleteUserApiTokens(ctx.db, user.id);
         return { user: toUserJson(user), account: toAccountJson(p.account) };
       },

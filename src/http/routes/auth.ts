@@ -11,6 +11,7 @@ import {
   timezoneField,
 } from '../../accounts/fields.js';
 import { authenticate } from '../../accounts/login.js';
+import { requestPasswordReset, resetPassword } from '../../accounts/password-reset.js';
 import { meJson, toAccountJson, toUserJson } from '../../accounts/serialize.js';
 import { createAccountWithOwner, findAccount, findUserByEmail } from '../../db/queries/accounts.js';
 import { deleteSession } from '../../db/queries/sessions.js';
@@ -83,6 +84,58 @@ export const authRoutes =
         if (!account) throw new AppError(401, 'invalid_credentials');
         await startSession(req, reply, user);
         return { user: toUserJson(user), account: toAccountJson(account) };
+      },
+    );
+
+    app.get(
+      '/auth/password-reset',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Whether a forgotten password can be reset by e-mail here (SMTP is configured)',
+          security: [],
+          response: { 200: z.object({ byEmail: z.boolean() }) },
+        },
+      },
+      async () => ({ byEmail: ctx.mailer.enabled }),
+    );
+
+    app.post(
+      '/auth/password-reset',
+      {
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Forgotten password: e-mails a one-time link (1 hour) when the e-mail has an account and SMTP is configured. Always 202, so it does not tell which e-mails have accounts; throttled per e-mail and per IP',
+          security: [],
+          body: z.strictObject({ email: emailField }),
+          response: { 202: z.object({}) },
+        },
+      },
+      async (req, reply) => {
+        await requestPasswordReset(
+          { db: ctx.db, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl },
+          req.body.email,
+          req.ip,
+        );
+        return reply.status(202).send({});
+      },
+    );
+
+    app.post(
+      '/auth/password-reset/confirm',
+      {
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Set a new password with the token of a reset link; the link is used up and every session of the user ends',
+          security: [],
+          body: z.strictObject({ token: z.string().min(10).max(200), password: passwordField }),
+        },
+      },
+      async (req, reply) => {
+        await resetPassword(ctx.db, req.body.token, req.body.password);
+        return reply.status(204).send();
       },
     );
 

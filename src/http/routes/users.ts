@@ -22,6 +22,7 @@ import {
   markInvitationAccepted,
 } from '../../db/queries/invitations.js';
 import type { Invitation } from '../../db/schema.js';
+import { invitationLetter } from '../../mailer/letters.js';
 import { hashPassword } from '../../security/passwords.js';
 import { newSecret, sha256 } from '../../security/tokens.js';
 import { requireRole, requireUser, signIn } from '../auth.js';
@@ -147,9 +148,10 @@ export const userRoutes =
       {
         schema: {
           tags: ['users'],
-          summary: 'Invite someone by link (owner, admin); send them the returned url',
+          summary:
+            'Invite someone by link (owner, admin). With SMTP configured the link is e-mailed to them (emailed: true once the mail server took it); otherwise send them the returned url',
           body: z.strictObject({ email: emailField, role: z.enum(['admin', 'viewer']) }),
-          response: { 201: invitationJson.extend({ url: z.string() }) },
+          response: { 201: invitationJson.extend({ url: z.string(), emailed: z.boolean() }) },
         },
       },
       async (req, reply) => {
@@ -164,9 +166,20 @@ export const userRoutes =
           invitedBy: p.user.id,
           expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
         });
-        return reply
-          .status(201)
-          .send({ ...toInvitationJson(inv), url: `${ctx.config.publicUrl}/invite/${token}` });
+        const url = `${ctx.config.publicUrl}/invite/${token}`;
+        const emailed =
+          ctx.mailer.enabled &&
+          (await ctx.mailer.send(
+            invitationLetter(p.account.language, {
+              to: inv.email,
+              url,
+              accountName: p.account.name,
+              inviter: p.user.name || p.user.email,
+              days: INVITATION_DAYS,
+            }),
+            'invitation',
+          ));
+        return reply.status(201).send({ ...toInvitationJson(inv), url, emailed });
       },
     );
 

@@ -140,6 +140,10 @@ const emailPath = (projectId: string) => `/projects/${enc(projectId)}/email-trac
 export const api = {
   signup: (input: SignupInput) => request<Me>('POST', '/auth/signup', input),
   login: (email: string, password: string) => request<Me>('POST', '/auth/login', { email, password }),
+  passwordResetOptions: () => request<{ byEmail: boolean }>('GET', '/auth/password-reset'),
+  requestPasswordReset: (email: string) => request<unknown>('POST', '/auth/password-reset', { email }),
+  confirmPasswordReset: (token: string, password: string) =>
+    request<void>('POST', '/auth/password-reset/confirm', { token, password }),
   logout: () => request<void>('POST', '/auth/logout'),
 
   me: () => request<Me>('GET', '/me'),

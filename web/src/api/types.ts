@@ -44,6 +44,8 @@ export interface Invitation {
 
 export interface CreatedInvitation extends Invitation {
   url: string;
+  /** the link was e-mailed to the invitee (SMTP configured and the mail server took it) */
+  emailed: boolean;
 }
 
 export interface InviteInfo {

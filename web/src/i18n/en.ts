@@ -73,6 +73,25 @@ export const en: Dict = {
   'login.submitting': 'Logging in…',
   'login.noAccount': 'No account yet?',
   'login.toSignup': 'Sign up',
+  'login.forgot': 'Forgot password?',
+
+  'forgot.title': 'Reset your password',
+  'forgot.lead': 'Enter the e-mail of your account: we will send a link to set a new password.',
+  'forgot.submit': 'Send the link',
+  'forgot.submitting': 'Sending…',
+  'forgot.sent':
+    'If an account with {email} exists, an e-mail with the link is on its way. The link works for 1 hour.',
+  'forgot.noEmail':
+    'This server does not send e-mail. Ask your account’s admin to invite you again, or the server’s administrator to run “npx leadtrail user reset-password --email your@e-mail”, which prints a link to set a new password.',
+  'forgot.toLogin': 'Back to sign-in',
+
+  'reset.title': 'New password',
+  'reset.lead': 'Choose a new password. Changing it signs you out everywhere.',
+  'reset.submit': 'Set the password',
+  'reset.submitting': 'Setting the password…',
+  'reset.done': 'Password changed. Sign in with the new password.',
+  'reset.noToken': 'The link has no reset code. Ask for a new link.',
+  'reset.again': 'Ask for a new link',
 
   'invite.title': 'Invitation',
   'invite.text': 'You are invited to “{account}” as {role}.',
@@ -441,6 +460,7 @@ export const en: Dict = {
   'users.inviteLinkTitle': 'Send this link',
   'users.inviteLinkText': 'Send the link to {email} any way you like. It is valid until {date}.',
   'users.inviteLink': 'Invitation link',
+  'users.inviteEmailed': 'The invitation was e-mailed to {email}. You can also send the link yourself:',
 
   'settings.title': 'Settings',
   'settings.lead': 'Your company account, your profile and API access.',

@@ -55,6 +55,9 @@ export function LoginPage() {
         />
       </form>
       <p className="auth-switch">
+        <Link to="/forgot-password">{t('login.forgot')}</Link>
+      </p>
+      <p className="auth-switch">
         {t('login.noAccount')} <Link to="/signup">{t('login.toSignup')}</Link>
       </p>
     </>

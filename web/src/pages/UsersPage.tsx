@@ -232,6 +232,11 @@ function InviteCard() {
       {created && (
         <div className="reveal-box" data-testid="invite-result">
           <h3>{t('users.inviteLinkTitle')}</h3>
+          {created.emailed && (
+            <p className="small" data-testid="invite-emailed">
+              {t('users.inviteEmailed', { email: created.email })}
+            </p>
+          )}
           <p className="small">
             {t('users.inviteLinkText', { email: created.email, date: fmt.dateTime(created.expiresAt) })}
           </p>
