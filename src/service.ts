@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config, Role } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
+import { createAddressGuard } from './delivery/address-guard.js';
 import { startDeliveryWorker } from './delivery/worker.js';
 import { leadFromEmail } from './email/intake.js';
 import { startMailboxPollers } from './email/pollers.js';
@@ -52,10 +53,12 @@ export async function startService(
       logger.child({ component: 'mail' }),
     );
     stops.unshift(async () => mailer.close());
+    const guard = createAddressGuard({ allowPrivate: config.allowCustomIntegrationHosts });
     const ctx: Omit<AppContext, 'geo'> = {
       config,
       db: database.db,
       logger,
+      guard,
       keySealer: new Sealer(config.secretKey, 'project-api-key'),
       mailer,
       isMigrated: async () => (await pendingMigrations(database.db)).length === 0,
@@ -68,10 +71,12 @@ export async function startService(
         secretKey: config.secretKey,
         retryDelaySeconds: config.deliveryRetrySeconds,
         jobTimeoutSeconds: config.deliveryJobTimeoutSeconds,
+        fetch: guard.fetch,
       });
       stops.unshift(delivery.stop);
       const mail = startMailboxPollers(database.db, logger.child({ component: 'email' }), {
         secretKey: config.secretKey,
+        guard,
         onMessage: (m) => leadFromEmail(database.db, m),
       });
       stops.unshift(mail.stop);

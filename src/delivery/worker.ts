@@ -11,8 +11,8 @@ export interface DeliveryWorkerOptions {
   retryDelaySeconds: number;
   /** a job silent this long belonged to a process that died (amoCRM answers within seconds) */
   jobTimeoutSeconds: number;
-  /** tests point integrations at fakes with their own fetch */
-  fetch?: typeof fetch;
+  /** the address guard's fetch (tests may point integrations at fakes with their own) */
+  fetch: typeof fetch;
 }
 
 /**

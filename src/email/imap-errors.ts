@@ -1,3 +1,5 @@
+import { ADDRESS_REFUSED_TEXT, isAddressRefused } from '../delivery/address-guard.js';
+
 /**
  * A readable status line for why reading a mailbox failed: the server's own words when it
  * answered (a refused login, a missing folder), else what the socket or TLS layer said. Never
@@ -40,6 +42,8 @@ export function describeImapError(error: unknown, ctx: ErrorContext): string {
 }
 
 function describe(error: unknown, { host, port, tls }: ErrorContext): string {
+  // A refused host gets the guard's one text, never what the socket said (open or closed port).
+  if (isAddressRefused(error)) return ADDRESS_REFUSED_TEXT;
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike;
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : String(error);

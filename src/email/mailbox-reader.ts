@@ -3,6 +3,7 @@ import { ImapFlow } from 'imapflow';
 import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/connection.js';
 import type { MailboxesTable } from '../db/schema.js';
+import { type AddressGuard, isAddressRefused } from '../delivery/address-guard.js';
 import type { Logger } from '../logger.js';
 import type { Sealer } from '../security/sealed.js';
 import { describeImapError } from './imap-errors.js';
@@ -32,6 +33,8 @@ export interface MailboxReaderOptions {
   logger: Logger;
   /** opens `password_enc` (purpose {@link MAILBOX_PASSWORD_PURPOSE}) */
   sealer: Sealer;
+  /** checks the host on every connection: a name may resolve elsewhere than when it was saved */
+  guard: AddressGuard;
   onMessage: OnMessage;
   /** the longest wait between two looks at the folders, IDLE or not (default 30) */
   pollSeconds?: number;
@@ -83,15 +86,21 @@ export function startMailboxReader(mailbox: Mailbox, options: MailboxReaderOptio
 /**
  * Connects once and reports what the server said: for the settings form's "test connection".
  * Checks that the folders exist. Never throws; the message never contains the password.
+ * `refused`: the guard refused the host (the message is then the guard's one generic text).
  */
 export async function testMailboxConnection(
   settings: MailboxConnectionSettings,
-  extra: { tls?: ConnectionOptions; timeoutMs?: number } = {},
-): Promise<{ ok: true; folders: string[] } | { ok: false; message: string }> {
-  const client = newClient(settings, { tls: extra.tls, connectTimeoutMs: extra.timeoutMs });
+  extra: { guard: AddressGuard; tls?: ConnectionOptions; timeoutMs?: number },
+): Promise<{ ok: true; folders: string[] } | { ok: false; message: string; refused?: true }> {
+  const client = newClient(settings, {
+    guard: extra.guard,
+    tls: extra.tls,
+    connectTimeoutMs: extra.timeoutMs,
+  });
   client.on('error', () => undefined);
   const ctx = { host: settings.host, port: settings.port, tls: settings.tls, password: settings.password };
   try {
+    extra.guard.checkLiteral(settings.host);
     await client.connect();
     const list = await client.list();
     const paths = list.map((f) => f.path);
@@ -106,6 +115,7 @@ export async function testMailboxConnection(
     }
     return { ok: true, folders: paths };
   } catch (err) {
+    if (isAddressRefused(err)) return { ok: false, message: describeImapError(err, ctx), refused: true };
     return { ok: false, message: describeImapError(err, ctx) };
   } finally {
     await closeClient(client);
@@ -137,11 +147,15 @@ export async function recordEmailMessage(
     .execute();
 }
 
+/** The host's IP literal must pass `guard.checkLiteral` first: Node connects to one without a lookup. */
 function newClient(
   s: { host: string; port: number; tls: boolean; user: string; password: string },
-  o: { tls?: ConnectionOptions; connectTimeoutMs?: number; maxMessageBytes?: number },
+  o: { guard: AddressGuard; tls?: ConnectionOptions; connectTimeoutMs?: number; maxMessageBytes?: number },
 ): ImapFlow {
   const timeout = o.connectTimeoutMs ?? 20_000;
+  // The socket resolves the name through the guard, so the address connected to is the one
+  // checked (DNS rebinding); the name stays the TLS servername.
+  const lookup = o.guard.lookup;
   return new ImapFlow({
     host: s.host,
     port: s.port,
@@ -150,7 +164,7 @@ function newClient(
     // TLS on: the certificate is checked. TLS off: STARTTLS when offered, as a shield against
     // passive listeners only (the user chose an unencrypted port, so a self-signed certificate
     // must not break it).
-    tls: s.tls ? { ...o.tls } : { ...o.tls, rejectUnauthorized: false },
+    tls: s.tls ? { ...o.tls, lookup } : { ...o.tls, lookup, rejectUnauthorized: false },
     logger: false,
     disableAutoIdle: true,
     connectionTimeout: timeout,
@@ -247,6 +261,7 @@ class Reader implements MailboxReader {
       });
       let failed = false;
       try {
+        this.#o.guard.checkLiteral(m.host);
         await client.connect();
         if (this.#stopping) break;
         this.#log.debug({ host: m.host, idle: client.capabilities.has('IDLE') }, 'mailbox connected');

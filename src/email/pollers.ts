@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { type Db, poolOf } from '../db/connection.js';
+import type { AddressGuard } from '../delivery/address-guard.js';
 import type { Logger } from '../logger.js';
 import { Sealer } from '../security/sealed.js';
 import {
@@ -15,6 +16,8 @@ import {
 export interface MailboxPollerOptions {
   secretKey: string;
   onMessage: OnMessage;
+  /** checks each mailbox host on every connection */
+  guard: AddressGuard;
   /** see MailboxReaderOptions.pollSeconds (default 30) */
   pollSeconds?: number;
   /** how often the table is read again and mailboxes held elsewhere are tried (default 30) */
@@ -68,6 +71,7 @@ export function startMailboxPollers(db: Db, logger: Logger, options: MailboxPoll
       db,
       logger,
       sealer,
+      guard: options.guard,
       onMessage: options.onMessage,
       pollSeconds: options.pollSeconds,
       idle: options.idle,

@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/connection.js';
+import type { AddressGuard } from '../delivery/address-guard.js';
 import type { Logger } from '../logger.js';
 import type { Mailer } from '../mailer/transport.js';
 import type { Sealer } from '../security/sealed.js';
@@ -18,4 +19,6 @@ export interface AppContext {
   mailer: Mailer;
   /** IP → city and country for collected hits */
   geo: GeoLookup;
+  /** every outbound connection to a user-given destination goes through it (SSRF) */
+  guard: AddressGuard;
 }

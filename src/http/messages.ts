@@ -109,6 +109,10 @@ export const messages = {
     ru: 'Свой адрес интеграции (baseUrl) разрешён только при ALLOW_CUSTOM_INTEGRATION_HOSTS=true',
     en: 'A custom integration address (baseUrl) is allowed only with ALLOW_CUSTOM_INTEGRATION_HOSTS=true',
   },
+  address_not_allowed: {
+    ru: 'Этот адрес недоступен: разрешены только публичные адреса',
+    en: 'This address cannot be used: only public addresses are allowed',
+  },
   oauth_state_invalid: {
     ru: 'Ссылка авторизации устарела или уже использована: подключите amoCRM заново',
     en: 'The authorization link has expired or was already used: connect amoCRM again',

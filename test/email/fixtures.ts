@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/db/connection.js';
+import { createAddressGuard } from '../../src/delivery/address-guard.js';
 import { MAILBOX_PASSWORD_PURPOSE, type Mailbox } from '../../src/email/mailbox-reader.js';
 import { createLogger } from '../../src/logger.js';
 import { Sealer } from '../../src/security/sealed.js';
 import { insertProjectRow } from '../helpers/db.js';
 
+/** Dovecot listens on loopback: the guard as with ALLOW_CUSTOM_INTEGRATION_HOSTS=true. */
+export const loopbackGuard = createAddressGuard({ allowPrivate: true });
 export const SECRET_KEY = 'test-secret-key-test-secret-key-0123456789';
 export const sealer = new Sealer(SECRET_KEY, MAILBOX_PASSWORD_PURPOSE);
 export const logger = createLogger({ logLevel: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent' });

@@ -10,7 +10,16 @@ import {
 } from '../../src/email/mailbox-reader.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { dovecotAvailable, startDovecot, type TestDovecot } from '../helpers/dovecot.js';
-import { addMailbox, createProject, logger, mail, mailboxRow, sealer, waitFor } from './fixtures.js';
+import {
+  addMailbox,
+  createProject,
+  logger,
+  loopbackGuard,
+  mail,
+  mailboxRow,
+  sealer,
+  waitFor,
+} from './fixtures.js';
 
 describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () => {
   let dovecot: TestDovecot;
@@ -60,6 +69,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
       db: database.db,
       logger,
       sealer,
+      guard: loopbackGuard,
       onMessage,
       tls: { ca: dovecot.certificate },
       backoff: { minMs: 100, maxMs: 1_000 },
@@ -438,28 +448,34 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
     await dovecot.addUser(user, password);
     const ok = await testMailboxConnection(
       { host: dovecot.host, port: dovecot.tlsPort, tls: true, user, password, folders: ['INBOX'] },
-      { tls: { ca: dovecot.certificate } },
+      { guard: loopbackGuard, tls: { ca: dovecot.certificate } },
     );
     expect(ok).toEqual({ ok: true, folders: ['INBOX'] });
-    const bad = await testMailboxConnection({
-      host: dovecot.host,
-      port: dovecot.port,
-      tls: false,
-      user,
-      password: 'nope',
-    });
+    const bad = await testMailboxConnection(
+      {
+        host: dovecot.host,
+        port: dovecot.port,
+        tls: false,
+        user,
+        password: 'nope',
+      },
+      { guard: loopbackGuard },
+    );
     expect(bad).toEqual({
       ok: false,
       message: 'Login refused by the server: Authentication failed. [AUTHENTICATIONFAILED]',
     });
-    const missing = await testMailboxConnection({
-      host: dovecot.host,
-      port: dovecot.port,
-      tls: false,
-      user,
-      password,
-      folders: ['Leads'],
-    });
+    const missing = await testMailboxConnection(
+      {
+        host: dovecot.host,
+        port: dovecot.port,
+        tls: false,
+        user,
+        password,
+        folders: ['Leads'],
+      },
+      { guard: loopbackGuard },
+    );
     expect(missing).toEqual({ ok: false, message: 'No such folder on the server: Leads (there are: INBOX)' });
   });
 });

@@ -9,6 +9,7 @@ import {
   addMailbox,
   createProject,
   logger,
+  loopbackGuard,
   mail,
   mailboxRow,
   SECRET_KEY,
@@ -45,6 +46,7 @@ describe.skipIf(!dovecotAvailable)('mailbox pollers: one reader per mailbox acro
     pools.push(db);
     const pollers = startMailboxPollers(db, logger, {
       secretKey: SECRET_KEY,
+      guard: loopbackGuard,
       onMessage,
       claimSeconds,
       backoff: { minMs: 100, maxMs: 1_000 },

@@ -145,9 +145,14 @@ describe('e-mail tracking settings API', () => {
             mailboxes: [{ ...mailbox, host }],
           }),
           400,
-          'validation_error',
+          'address_not_allowed',
         );
-        expect(JSON.stringify(e.error.details), host).toContain('ALLOW_CUSTOM_INTEGRATION_HOSTS');
+        expect(e.error.details, host).toEqual([
+          {
+            path: 'body.mailboxes.0.host',
+            message: 'Этот адрес недоступен: разрешены только публичные адреса',
+          },
+        ]);
       }
     } finally {
       await strict.close();

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
 import type { Integration, Project } from '../../db/schema.js';
+import { isAddressRefused } from '../../delivery/address-guard.js';
 import { createRateGate } from '../../delivery/rate-gate.js';
 import {
   type AmoClient,
@@ -74,6 +75,8 @@ const optionsJson = z.object({
 
 /** amoCRM's own refusal, said in words; never a token. */
 function fromAmo(err: unknown): never {
+  // The account's address is refused by the guard: the one generic answer, nothing of the socket's.
+  if (isAddressRefused(err)) throw new AppError(422, 'address_not_allowed');
   if (err instanceof AmoError) {
     if (err.kind === 'auth' || err.kind === 'payment' || err.kind === 'forbidden')
       throw new AppError(422, 'amocrm_rejected', { detail: err.detail });
@@ -86,7 +89,7 @@ export const amocrmRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
     const tokenSealer = new Sealer(ctx.config.secretKey, AMO_TOKEN_PURPOSE);
-    const deps = { db: ctx.db, tokenSealer };
+    const deps = { db: ctx.db, tokenSealer, fetch: ctx.guard.fetch };
     const redirectUri = `${ctx.config.publicUrl}/api/v1/integrations/amocrm/callback`;
 
     async function newAuthorization(row: Integration): Promise<string> {
@@ -201,6 +204,7 @@ export const amocrmRoutes =
               gate: createRateGate(ctx.db, `amocrm:${accountBaseUrl(c)}`, {
                 perSecond: AMO_REQUESTS_PER_SECOND,
               }),
+              fetch: ctx.guard.fetch,
             })
           : amoClientFor(deps, row as Integration);
         const account = c ? await client.account().catch(fromAmo) : null;
@@ -302,6 +306,7 @@ export const amocrmRoutes =
             clientSecret: tokenSealer.open(row.client_secret_enc),
             redirectUri: row.redirect_uri,
             code: req.query.code,
+            fetch: ctx.guard.fetch,
           });
           const saved = await saveConnection(ctx.db, row.project_id, {
             baseUrl: row.base_url,

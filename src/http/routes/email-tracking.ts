@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
 import type { Db } from '../../db/connection.js';
-import { isInternalHost } from '../../email/hosts.js';
+import type { Language } from '../../db/schema.js';
+import { ADDRESS_REFUSED_TEXT, isAddressRefused } from '../../delivery/address-guard.js';
 import { testMailboxConnection } from '../../email/mailbox-reader.js';
 import { notifyMailboxesChanged } from '../../email/pollers.js';
 import {
@@ -15,9 +16,26 @@ import { Sealer } from '../../security/sealed.js';
 import { requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
+import { localise, pickLanguage } from '../messages.js';
 import { ownProject } from '../own-project.js';
 
-async function view(db: Db, projectId: string) {
+/** The guard's refusal, said the same way wherever and whenever it happened. */
+function addressRefused(paths: string[], lang: Language): AppError {
+  const message = localise('address_not_allowed', lang);
+  return new AppError(
+    400,
+    'address_not_allowed',
+    {},
+    paths.map((path) => ({ path, message })),
+  );
+}
+
+/** A mailbox's status line; the guard's refusal in the reader's language like the API's answers. */
+function statusText(stored: string | null, lang: Language): string | null {
+  return stored === ADDRESS_REFUSED_TEXT ? localise('address_not_allowed', lang) : stored;
+}
+
+async function view(db: Db, projectId: string, lang: Language) {
   const row = await db
     .selectFrom('email_tracking')
     .selectAll()
@@ -57,7 +75,7 @@ async function view(db: Db, projectId: string) {
       folders: b.folders,
       since: b.since.toISOString(),
       status: b.status,
-      statusMessage: b.status_message,
+      statusMessage: statusText(b.status_message, lang),
       lastUid: lastUids.find((u) => u.mailbox_id === b.id)?.last_uid ?? null,
       lastSyncAt: b.last_sync_at?.toISOString() ?? null,
     })),
@@ -82,7 +100,7 @@ export const emailTrackingRoutes =
       },
       async (req) => {
         const project = await ownProject(ctx.db, requireUser(req), req.params.id);
-        return view(ctx.db, project.id);
+        return view(ctx.db, project.id, pickLanguage(req.headers['accept-language']));
       },
     );
 
@@ -100,14 +118,10 @@ export const emailTrackingRoutes =
       async (req) => {
         const project = await ownProject(ctx.db, requireRole(req, 'admin'), req.params.id);
         const b = req.body;
-        if (!ctx.config.allowCustomIntegrationHosts && (await isInternalHost(b.host)))
-          throw new AppError(400, 'validation_error', {}, [
-            {
-              path: 'body.host',
-              message:
-                'a private or loopback address is allowed only with ALLOW_CUSTOM_INTEGRATION_HOSTS=true',
-            },
-          ]);
+        const lang = pickLanguage(req.headers['accept-language']);
+        await ctx.guard.checkHost(b.host).catch((err: unknown) => {
+          throw isAddressRefused(err) ? addressRefused(['body.host'], lang) : err;
+        });
         let password = b.password;
         if (!password && b.mailboxId) {
           // The stored password goes only to the host and user it was saved for: otherwise it
@@ -125,9 +139,13 @@ export const emailTrackingRoutes =
           throw new AppError(400, 'validation_error', {}, [{ path: 'body.password', message: 'required' }]);
         const r = await testMailboxConnection(
           { host: b.host, port: b.port, tls: b.tls, user: b.user, password, folders: b.folders },
-          { timeoutMs: 15_000 },
+          { guard: ctx.guard, timeoutMs: 15_000 },
         );
-        return r.ok ? { ok: true, message: `connected; folders: ${r.folders.join(', ')}` } : r;
+        // Refused when connecting (the name resolves elsewhere now): the same answer as above.
+        if (!r.ok && r.refused) throw addressRefused(['body.host'], lang);
+        return r.ok
+          ? { ok: true, message: `connected; folders: ${r.folders.join(', ')}` }
+          : { ok: false, message: r.message };
       },
     );
 
@@ -146,26 +164,27 @@ export const emailTrackingRoutes =
       async (req) => {
         const project = await ownProject(ctx.db, requireRole(req, 'admin'), req.params.id);
         const b = req.body;
+        const lang = pickLanguage(req.headers['accept-language']);
         const existing = await ctx.db
           .selectFrom('mailboxes')
           .selectAll()
           .where('project_id', '=', project.id)
           .execute();
         const problems: Array<{ path: string; message: string }> = [];
+        const refused: string[] = [];
         const plan: Array<{ m: (typeof b.mailboxes)[number]; same: (typeof existing)[number] | undefined }> =
           [];
         for (const [i, m] of b.mailboxes.entries()) {
           const same = existing.find((e) => e.host === m.host && e.username === m.user);
           if (!m.password && !same)
             problems.push({ path: `body.mailboxes.${i}.password`, message: 'required for a new mailbox' });
-          if (!ctx.config.allowCustomIntegrationHosts && (await isInternalHost(m.host)))
-            problems.push({
-              path: `body.mailboxes.${i}.host`,
-              message:
-                'a private or loopback address is allowed only with ALLOW_CUSTOM_INTEGRATION_HOSTS=true',
-            });
+          await ctx.guard.checkHost(m.host).catch((err: unknown) => {
+            if (!isAddressRefused(err)) throw err;
+            refused.push(`body.mailboxes.${i}.host`);
+          });
           plan.push({ m, same });
         }
+        if (refused.length > 0) throw addressRefused(refused, lang);
         if (problems.length > 0) throw new AppError(400, 'validation_error', {}, problems);
 
         await ctx.db.transaction().execute(async (trx) => {
@@ -221,7 +240,7 @@ export const emailTrackingRoutes =
           // Pollers in the worker pick the change up at once (NOTIFY is sent on commit).
           await notifyMailboxesChanged(trx);
         });
-        return view(ctx.db, project.id);
+        return view(ctx.db, project.id, lang);
       },
     );
   };

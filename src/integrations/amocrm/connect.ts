@@ -12,7 +12,8 @@ export interface AmoDeps {
   db: Db;
   /** seals the integration's tokens and client secret */
   tokenSealer: Sealer;
-  fetch?: typeof fetch;
+  /** the address guard's fetch (src/delivery/address-guard.ts), or a test's own */
+  fetch: typeof fetch;
 }
 
 /** A client for a stored integration: its tokens (refreshed once across processes) and the shared rate limit. */

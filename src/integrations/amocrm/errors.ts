@@ -1,5 +1,7 @@
 /** Typed errors of the amoCRM client and the mapping of HTTP answers / fetch failures onto them. */
+
 import { z } from 'zod';
+import { ADDRESS_REFUSED_TEXT, isAddressRefused } from '../../delivery/address-guard.js';
 import type { AmoComplexResult } from './schemas.js';
 
 export type AmoErrorKind =
@@ -236,6 +238,8 @@ export function errorFromFailure(e: unknown, request: string, timedOut: boolean,
   if (timedOut) {
     return new AmoError({ kind: 'timeout', request, detail: `no answer in time${maybe}`, cause: e });
   }
+  if (isAddressRefused(e))
+    return new AmoError({ kind: 'network', request, detail: ADDRESS_REFUSED_TEXT, cause: e });
   const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
   const why =
     cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : 'unknown failure';
