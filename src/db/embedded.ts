@@ -1,4 +1,18 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -36,7 +50,9 @@ const WAL_FLOOR_MB = 512;
 export class AlreadyRunningError extends Error {}
 
 const USER = 'leadtrail';
-const PASSWORD = 'leadtrail-local';
+/** what every data directory had before pg.password: replaced on their next start */
+const LEGACY_PASSWORD = 'leadtrail-local';
+const PASSWORD_FILE = 'pg.password';
 
 const DATABASE = 'leadtrail';
 
@@ -56,6 +72,7 @@ export async function startEmbeddedPostgres({
 }: Options): Promise<EmbeddedServer> {
   const databaseDir = join(dataDir, 'postgres');
   const initialised = existsSync(join(databaseDir, 'PG_VERSION'));
+  const password = loadOrCreatePassword(dataDir);
   if (!initialised && existsSync(databaseDir)) {
     // A first start killed halfway through initdb leaves a partial cluster that initdb refuses.
     rmSync(databaseDir, { recursive: true, force: true });
@@ -69,7 +86,7 @@ export async function startEmbeddedPostgres({
         );
       }
       return {
-        connectionString: connectionString(live.port, databaseDir),
+        connectionString: connectionString(live.port, databaseDir, password),
         owned: false,
         stop: async () => undefined,
       };
@@ -82,7 +99,7 @@ export async function startEmbeddedPostgres({
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: USER,
-    password: PASSWORD,
+    password,
     port: chosenPort,
     persistent: true,
     createPostgresUser: true,
@@ -107,8 +124,10 @@ export async function startEmbeddedPostgres({
   }
   await pg.start();
   if (!initialised) await pg.createDatabase(DATABASE);
+  else await adoptPassword(chosenPort, databaseDir, password, logger);
   logger.info({ port: chosenPort, ms: Date.now() - started }, 'embedded PostgreSQL started');
-  if (prepareWal) await prepareWalSegments(connectionString(chosenPort, databaseDir), databaseDir, logger);
+  if (prepareWal)
+    await prepareWalSegments(connectionString(chosenPort, databaseDir, password), databaseDir, logger);
   // If this process ends without stop() (an uncaught error, process.exit), postgres still gets
   // its fast-shutdown signal; only SIGKILL leaves an orphan, which the next start takes over.
   const pgPid = Number.parseInt(readFileSync(join(databaseDir, 'postmaster.pid'), 'utf8'), 10);
@@ -121,7 +140,7 @@ export async function startEmbeddedPostgres({
   };
   process.on('exit', onExit);
   return {
-    connectionString: connectionString(chosenPort, databaseDir),
+    connectionString: connectionString(chosenPort, databaseDir, password),
     owned: true,
     stop: async () => {
       process.removeListener('exit', onExit);
@@ -167,12 +186,77 @@ function socketDirFits(dir: string): boolean {
  * Over the server's Unix socket when its path fits: on small machines TCP over loopback costs
  * the collector a large share of its CPU per query (measured in bench/collect), a socket much less.
  */
-function connectionString(port: number, databaseDir: string): string {
+function connectionString(port: number, databaseDir: string, password: string): string {
+  const secret = encodeURIComponent(password);
   if (socketDirFits(databaseDir) && existsSync(join(databaseDir, `.s.PGSQL.${port}`))) {
     // `host` in the query names the socket directory; the URL keeps a host so it stays a valid URL.
-    return `postgres://${USER}:${PASSWORD}@localhost:${port}/${DATABASE}?host=${encodeURIComponent(databaseDir)}`;
+    return `postgres://${USER}:${secret}@localhost:${port}/${DATABASE}?host=${encodeURIComponent(databaseDir)}`;
   }
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  return `postgres://${USER}:${secret}@127.0.0.1:${port}/${DATABASE}`;
+}
+
+/**
+ * The superuser password of this data directory, kept in `pg.password` beside secret.key (0600).
+ * A new one is written before it is used anywhere (fsynced, then linked into place so that two
+ * starts cannot both create it): a crash at any later point leaves the file, and the next start
+ * finishes what was begun (see adoptPassword).
+ */
+function loadOrCreatePassword(dataDir: string): string {
+  const file = join(dataDir, PASSWORD_FILE);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    const fd = openSync(temp, 'w', 0o600);
+    try {
+      writeSync(fd, `${randomBytes(24).toString('base64url')}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(temp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      rmSync(temp, { force: true });
+    }
+  }
+  const password = readFileSync(file, 'utf8').trim();
+  if (password.length < 16) throw new Error(`${file} is corrupt: it should hold the database password`);
+  return password;
+}
+
+/**
+ * A data directory made before pg.password existed still has the old fixed password: when the
+ * file's password is refused, the old one is tried and the role is given the file's. Runs on
+ * every start of an existing cluster, so an interrupted change is completed next time.
+ */
+async function adoptPassword(port: number, databaseDir: string, password: string, logger: Logger) {
+  const tryConnect = async (secret: string): Promise<pg.Client | null> => {
+    const client = new pg.Client({ connectionString: connectionString(port, databaseDir, secret) });
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      if ((err as { code?: string }).code === '28P01') return null; // invalid_password
+      throw err;
+    }
+  };
+  const current = await tryConnect(password);
+  if (current) return void (await current.end());
+  const legacy = await tryConnect(LEGACY_PASSWORD);
+  if (!legacy) {
+    throw new Error(
+      `the embedded PostgreSQL refuses the password in ${join(dirname(databaseDir), PASSWORD_FILE)}`,
+    );
+  }
+  try {
+    await legacy.query(`alter role ${USER} password ${legacy.escapeLiteral(password)}`);
+  } finally {
+    await legacy.end();
+  }
+  logger.info('embedded PostgreSQL: the old fixed password was replaced by the generated one in pg.password');
 }
 
 /**
