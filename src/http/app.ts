@@ -115,18 +115,22 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
   installAuth(app, { db: ctx.db, publicUrl: ctx.config.publicUrl });
   const metrics = installMetrics(app, ctx.config.metrics);
 
+  // Site key → project for the collector and /alias, dropped at once when a project changes.
+  const sites = new SiteDirectory(ctx.db, ctx.logger.child({ component: 'sites' }));
+  await sites.listen();
+  app.addHook('onClose', () => sites.close());
+
   await app.register(healthRoutes(ctx));
   await app.register(authRoutes(ctx), { prefix: '/api/v1' });
   await app.register(accountRoutes(ctx), { prefix: '/api/v1' });
   await app.register(userRoutes(ctx), { prefix: '/api/v1' });
   await app.register(tokenRoutes(ctx), { prefix: '/api/v1' });
-  await app.register(projectRoutes(ctx), { prefix: '/api/v1' });
+  await app.register(projectRoutes(ctx, sites), { prefix: '/api/v1' });
   await app.register(leadRoutes(ctx), { prefix: '/api/v1' });
   await app.register(leadImportRoutes(ctx), { prefix: '/api/v1' });
   await app.register(amocrmRoutes(ctx), { prefix: '/api/v1' });
   await app.register(deliveryRoutes(ctx), { prefix: '/api/v1' });
   await app.register(emailTrackingRoutes(ctx), { prefix: '/api/v1' });
-  const sites = new SiteDirectory(ctx.db);
   const collector = createCollector({
     sites,
     db: ctx.db,
@@ -139,6 +143,7 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
     drain,
     trustProxy: trust,
     isClosing: () => closing,
+    isSiteHost: (host) => sites.isSiteHost(host),
     observe: (status, seconds) => metrics.observeHttp('POST', COLLECT_PATH, status, seconds),
   });
   app.addHook('preClose', async () => {

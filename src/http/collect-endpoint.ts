@@ -22,14 +22,39 @@ interface Deps {
   trustProxy: ProxyTrust | false;
   isClosing: () => boolean;
   observe: (status: number, seconds: number) => void;
+  /** true when a page host is on some live project's domains (cached; see SiteDirectory) */
+  isSiteHost: (host: string) => Promise<boolean>;
+}
+
+/**
+ * How the Origin was judged: `matched` against the hit's own project, `refused` by it, or not yet
+ * (`lookup`: the body was never read or named no project) — then any project's domain will do,
+ * so a tracker on a real site can read the refusal and stop retrying, and no other page can.
+ */
+type OriginVerdict = 'matched' | 'refused' | 'lookup';
+
+function echoOrigin(req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (!origin || origin === 'null') return false;
+  res.setHeader('access-control-allow-origin', origin);
+  return true;
+}
+
+async function allowOrigin(req: IncomingMessage, res: ServerResponse, deps: Deps, verdict: OriginVerdict) {
+  if (verdict === 'refused') return false;
+  if (verdict === 'matched') return echoOrigin(req, res);
+  const origin = req.headers.origin;
+  if (!origin || !URL.canParse(origin) || !(await deps.isSiteHost(new URL(origin).host))) return false;
+  return echoOrigin(req, res);
 }
 
 /**
  * `POST /collect`, the tracker's endpoint, answered on the raw node:http request rather than
  * through Fastify's routing: it is the one endpoint hit on every page view of every site, and
  * Fastify's per-request machinery was a large share of its cost (bench/collect). It keeps the
- * API's contract: text/plain JSON (no CORS preflight) from any site, 204 only once the event is
- * durable, 503 when the writer is saturated or the service is stopping, errors in the one shape.
+ * API's contract: text/plain JSON (no CORS preflight) from the projects' sites — CORS answers
+ * name only their origins — 204 only once the event is durable, 503 when the writer is saturated
+ * or the service is stopping, errors in the one shape.
  * Returns false for every other request, which Fastify then handles.
  */
 export function collectEndpoint(deps: Deps) {
@@ -37,31 +62,35 @@ export function collectEndpoint(deps: Deps) {
     const path = req.url?.split('?', 1)[0];
     if (path !== COLLECT_PATH || (req.method !== 'POST' && req.method !== 'OPTIONS')) return false;
     const started = performance.now();
-    res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
     res.setHeader('vary', 'Origin');
     const finish = (status: number) => deps.observe(status, (performance.now() - started) / 1000);
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, {
-        'access-control-allow-methods': 'POST',
-        'access-control-allow-headers': 'content-type',
-        'access-control-max-age': '86400',
-      });
-      res.end();
-      finish(204);
-      return true;
-    }
-    void deps.drain.track(handle(req, res, deps)).then(finish, () => finish(500));
+    const answer = req.method === 'OPTIONS' ? preflight(req, res, deps) : handle(req, res, deps);
+    void deps.drain.track(answer).then(finish, () => finish(500));
     return true;
   };
 }
 
+/** A preflight, should a browser send one (application/json): only a project's page is let in. */
+async function preflight(req: IncomingMessage, res: ServerResponse, deps: Deps): Promise<number> {
+  if (await allowOrigin(req, res, deps, 'lookup')) {
+    res.setHeader('access-control-allow-methods', 'POST');
+    res.setHeader('access-control-allow-headers', 'content-type');
+    res.setHeader('access-control-max-age', '86400');
+  }
+  res.writeHead(204);
+  res.end();
+  return 204;
+}
+
 async function handle(req: IncomingMessage, res: ServerResponse, deps: Deps): Promise<number> {
-  const fail = (
+  const fail = async (
     status: number,
     code: ErrorCode,
     details: unknown = null,
-    params: Record<string, number> = {},
+    params: Record<string, string | number> = {},
+    verdict: OriginVerdict = 'lookup',
   ) => {
+    await allowOrigin(req, res, deps, verdict).catch(() => false);
     const body: ErrorBody = {
       error: { code, message: localise(code, pickLanguage(req.headers['accept-language']), params), details },
     };
@@ -76,7 +105,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: Deps): Pr
   const type = (req.headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase();
   if (type !== 'text/plain' && type !== 'application/json') {
     req.resume();
-    return fail(415, 'unsupported_media_type', null, {});
+    return fail(415, 'unsupported_media_type', null, { type: type || '(none)' });
   }
   const text = await readBody(req);
   if (text === null) {
@@ -100,7 +129,14 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: Deps): Pr
     deps.pipeline.outcomes.inc({ outcome: result.reason });
     if (result.reason !== 'bot') {
       const refusal = REFUSALS[result.reason];
-      return fail(refusal.status, refusal.code, result.detail ? [{ message: result.detail }] : null);
+      const verdict = result.reason === 'foreign_origin' ? 'refused' : 'lookup';
+      return fail(
+        refusal.status,
+        refusal.code,
+        result.detail ? [{ message: result.detail }] : null,
+        {},
+        verdict,
+      );
     }
     // A bot is dropped on purpose: nothing for the tracker to retry.
   } else {
@@ -111,13 +147,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: Deps): Pr
       // resend it for ever. Anything else may pass: 503, retry later.
       if (err instanceof EventDataError) {
         deps.pipeline.outcomes.inc({ outcome: 'invalid' });
-        return fail(400, 'invalid_event', [{ message: 'the event holds values that cannot be stored' }]);
+        const detail = [{ message: 'the event holds values that cannot be stored' }];
+        return fail(400, 'invalid_event', detail, {}, 'matched');
       }
       deps.pipeline.outcomes.inc({ outcome: err instanceof BufferFullError ? 'busy' : 'failed' });
-      return fail(503, 'collector_busy');
+      return fail(503, 'collector_busy', null, {}, 'matched');
     }
     deps.pipeline.outcomes.inc({ outcome: 'stored' });
   }
+  // Stored, or a bot dropped on purpose: either way the Origin is on the project's domains.
+  echoOrigin(req, res);
   res.writeHead(204);
   res.end();
   return 204;

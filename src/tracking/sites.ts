@@ -1,47 +1,155 @@
-import type { Db } from '../db/connection.js';
-import { findLeadProject } from '../db/queries/projects.js';
+import pg from 'pg';
+import { type Db, poolOf } from '../db/connection.js';
+import { findLeadProject, listLiveProjectDomains } from '../db/queries/projects.js';
 import type { LeadProject } from '../leads/create.js';
 import { toLeadProject } from '../leads/project.js';
+import type { Logger } from '../logger.js';
 
 export interface Site extends LeadProject {
   domains: string[];
 }
 
+/** Announced by the projects table's triggers (migration 0011) with the changed site key. */
+const CHANNEL = 'leadtrail_sites';
 const TTL_MS = 5_000;
+const DOMAINS_TTL_MS = 60_000;
+const RECONNECT_MS = 1_000;
 
 /**
- * Site key → project, cached briefly: the collector sees a hit per page view, the projects table
- * changes rarely. A rotated or deleted key stops working within the TTL.
+ * Site key → project, cached: the collector sees a hit per page view, the projects table changes
+ * rarely. Every change to a project (a rotated key, other domains, a deletion — in this process or
+ * any other on the database) is announced by PostgreSQL and drops the entry at once, so an old key
+ * stops working at once. While that announcement channel is down, entries live TTL_MS and an
+ * expired one is never answered from.
  */
 export class SiteDirectory {
   readonly #cache = new Map<string, { site: Site | null; until: number }>();
   readonly #loading = new Map<string, Promise<Site | null>>();
+  /** bumped by every change: a lookup that started before it must not cache what it read */
+  #generation = 0;
+  #domains: { set: Set<string>; until: number } | null = null;
+  #domainsLoading: Promise<Set<string>> | null = null;
+  #listener: pg.Client | null = null;
+  #listening = false;
+  #closed = false;
+  #retry: NodeJS.Timeout | undefined;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Starts following changes announced by the database; resolves once it does (or failed to). */
+  async listen(): Promise<void> {
+    if (this.#closed || this.#listener) return;
+    const client = new pg.Client({ ...poolOf(this.db).options, keepAlive: true });
+    this.#listener = client;
+    const lost = (err?: unknown) => {
+      if (this.#listener !== client) return;
+      this.#listener = null;
+      this.#listening = false;
+      client.end().catch(() => undefined);
+      if (this.#closed) return;
+      this.logger?.warn({ err }, 'site change listener lost: site keys are cached briefly until it is back');
+      this.#retry = setTimeout(() => void this.listen(), RECONNECT_MS);
+      this.#retry.unref();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client.on('notification', (n) => this.changed(n.payload));
+    try {
+      await client.connect();
+      await client.query(`set application_name = 'leadtrail site changes'`);
+      await client.query(`listen ${CHANNEL}`);
+      if (this.#listener !== client) return;
+      // Whatever changed while nobody listened is unknown: start from the database again.
+      this.#listening = true;
+      this.changed(undefined);
+    } catch (err) {
+      lost(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    const client = this.#listener;
+    this.#listener = null;
+    this.#listening = false;
+    await client?.end().catch(() => undefined);
+  }
+
+  /** A project changed: forget its key (or, with none, every key) and the set of site domains. */
+  changed(siteKey: string | undefined): void {
+    this.#generation++;
+    if (siteKey) {
+      this.#cache.delete(siteKey);
+      this.#loading.delete(siteKey);
+    } else {
+      this.#cache.clear();
+      this.#loading.clear();
+    }
+    this.#domains = null;
+    this.#domainsLoading = null;
+  }
 
   /**
-   * One query per key however many hits ask at once; an expired entry is still answered from
-   * while it is refreshed in the background, so no hit waits on the refresh.
+   * One query per key however many hits ask at once. While changes are followed, an expired entry
+   * is still answered from while it is refreshed in the background, so no hit waits on the refresh:
+   * had it changed, it would have been dropped.
    */
   async bySiteKey(siteKey: string): Promise<Site | null> {
     const hit = this.#cache.get(siteKey);
     if (hit && hit.until > Date.now()) return hit.site;
     const loading = this.#loading.get(siteKey) ?? this.#load(siteKey);
-    if (hit) {
+    if (hit && this.#listening) {
       loading.catch(() => undefined);
       return hit.site;
     }
     return loading;
   }
 
+  /** True when a page host (from an Origin) is on some live project's domains, subdomains included. */
+  async isSiteHost(host: string): Promise<boolean> {
+    const h = host.trim().toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+    if (!h || h.startsWith('.')) return false;
+    const domains = await this.#siteDomains();
+    for (let at = 0; at !== -1; at = h.indexOf('.', at + 1)) {
+      if (domains.has(at === 0 ? h : h.slice(at + 1))) return true;
+    }
+    return false;
+  }
+
+  #siteDomains(): Promise<Set<string>> {
+    if (this.#domains && this.#domains.until > Date.now()) return Promise.resolve(this.#domains.set);
+    if (this.#domainsLoading) return this.#domainsLoading;
+    const generation = this.#generation;
+    const p = listLiveProjectDomains(this.db)
+      .then((list) => {
+        const set = new Set(list);
+        if (generation === this.#generation) this.#domains = { set, until: Date.now() + DOMAINS_TTL_MS };
+        return set;
+      })
+      .finally(() => {
+        if (this.#domainsLoading === p) this.#domainsLoading = null;
+      });
+    this.#domainsLoading = p;
+    return p;
+  }
+
   #load(siteKey: string): Promise<Site | null> {
+    const generation = this.#generation;
     const p = this.#query(siteKey)
       .then((site) => {
-        if (this.#cache.size > 10_000) this.#cache.clear();
-        this.#cache.set(siteKey, { site, until: Date.now() + TTL_MS });
+        if (generation === this.#generation) {
+          if (this.#cache.size > 10_000) this.#cache.clear();
+          this.#cache.set(siteKey, { site, until: Date.now() + TTL_MS });
+        }
         return site;
       })
-      .finally(() => this.#loading.delete(siteKey));
+      .finally(() => {
+        if (this.#loading.get(siteKey) === p) this.#loading.delete(siteKey);
+      });
     this.#loading.set(siteKey, p);
     return p;
   }

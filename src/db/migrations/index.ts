@@ -6,6 +6,7 @@ import * as m0004 from './0004_collect_batch.js';
 import * as m0005 from './0005_integrations.js';
 import * as m0006 from './0006_email_tracking.js';
 import * as m0008 from './0008_password_resets.js';
+import * as m0011 from './0011_site_changes.js';
 
 /** Listed statically so the bundled server carries its migrations; names sort in apply order. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_integrations': m0005,
   '0006_email_tracking': m0006,
   '0008_password_resets': m0008,
+  '0011_site_changes': m0011,
 };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../connection.js';
 import type { Project, ProjectUpdate } from '../schema.js';
 
@@ -118,4 +119,14 @@ export function findLeadProject(
   else if ('projectId' in by) q = q.where('p.id', '=', by.projectId);
   else q = q.where('p.id', '=', by.id).where('p.account_id', '=', by.accountId);
   return q.executeTakeFirst();
+}
+
+/** Every domain of every live project: which page origins are any project's at all. */
+export async function listLiveProjectDomains(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('projects')
+    .select(sql<string>`unnest(domains)`.as('domain'))
+    .where('deleted_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.domain);
 }

@@ -7,6 +7,7 @@ import type { AttributionModel, Project } from '../../db/schema.js';
 import { domainsField } from '../../projects/domains.js';
 import { newApiKey, newSiteKey } from '../../projects/keys.js';
 import { projectJson, toProjectJson } from '../../projects/serialize.js';
+import type { SiteDirectory } from '../../tracking/sites.js';
 import { type Principal, requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -39,7 +40,7 @@ function leadSettingColumns(b: {
 const projectName = textField(200).min(1, 'must not be empty');
 
 export const projectRoutes =
-  (ctx: AppContext): FastifyPluginAsyncZod =>
+  (ctx: AppContext, sites: SiteDirectory): FastifyPluginAsyncZod =>
   async (app) => {
     const json = (p: Project, who: Principal) =>
       toProjectJson(p, { publicUrl: ctx.config.publicUrl, sealer: ctx.keySealer, role: who.user.role });
@@ -91,6 +92,7 @@ export const projectRoutes =
           apiKeyEnc: apiKey.sealed,
           settings: leadSettingColumns(req.body),
         });
+        sites.changed(project.site_key);
         return reply.status(201).send(json(project, who));
       },
     );
@@ -130,13 +132,15 @@ export const projectRoutes =
       },
       async (req) => {
         const who = requireUser(req);
-        await ownProject(ctx.db, who, req.params.id);
+        const before = await ownProject(ctx.db, who, req.params.id);
         requireRole(req, 'admin');
         const { attributionModel, duplicateWindowMinutes, phoneRegion, ...plain } = req.body;
         const updated = await updateProject(ctx.db, who.account.id, req.params.id, {
           ...plain,
           ...leadSettingColumns({ attributionModel, duplicateWindowMinutes, phoneRegion }),
         });
+        // Other processes hear of it from the database (migration 0011); this one at once.
+        sites.changed(before.site_key);
         if (!updated) throw notFound();
         return json(updated, who);
       },
@@ -153,9 +157,11 @@ export const projectRoutes =
       },
       async (req, reply) => {
         const who = requireUser(req);
-        await ownProject(ctx.db, who, req.params.id);
+        const before = await ownProject(ctx.db, who, req.params.id);
         requireRole(req, 'admin');
-        if (!(await softDeleteProject(ctx.db, who.account.id, req.params.id))) throw notFound();
+        const deleted = await softDeleteProject(ctx.db, who.account.id, req.params.id);
+        sites.changed(before.site_key);
+        if (!deleted) throw notFound();
         return reply.status(204).send();
       },
     );
@@ -173,7 +179,7 @@ export const projectRoutes =
         },
         async (req) => {
           const who = requireUser(req);
-          await ownProject(ctx.db, who, req.params.id);
+          const before = await ownProject(ctx.db, who, req.params.id);
           requireRole(req, 'admin');
           const patch =
             key === 'site-key'
@@ -182,6 +188,7 @@ export const projectRoutes =
                   newApiKey(ctx.keySealer),
                 );
           const updated = await updateProject(ctx.db, who.account.id, req.params.id, patch);
+          sites.changed(before.site_key);
           if (!updated) throw notFound();
           return json(updated, who);
         },
