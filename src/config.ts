@@ -73,6 +73,7 @@ const envSchema = z.object({
     .regex(/^[^\r\n]*@[^\r\n]*$/, 'must be an address, e.g. Leadtrail <noreply@example.ru>')
     .max(300)
     .optional(),
+  ALIAS_BINDINGS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -115,6 +116,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** the From of those e-mails */
   smtpFrom: string;
+  /** new e-mail pool bindings one client address may make per project in 10 minutes */
+  aliasBindingsPerIp: number;
 }
 
 export class ConfigError extends Error {}
@@ -161,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM ?? `Leadtrail <noreply@${mailDomain(publicUrl)}>`,
+    aliasBindingsPerIp: e.ALIAS_BINDINGS_PER_IP,
   };
 }
 

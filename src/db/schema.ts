@@ -317,6 +317,8 @@ export interface EmailAliasesTable {
   valid_from: Generated<Date>;
   last_seen_at: Generated<Date>;
   valid_to: Date | null;
+  /** the client address that asked for a pool binding (null for plus aliases and older rows) */
+  ip: Generated<string | null>;
 }
 
 export interface MailboxesTable {

@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { poolBindingsFromIp } from '../db/queries/email-aliases.js';
+import { visitorSeenWithin } from '../db/queries/visitors.js';
 
 /**
  * Per-visitor e-mail aliases (issue 5): the address a visitor sees in place of the site's public
@@ -10,14 +12,37 @@ import type { Db } from '../db/connection.js';
  * - plus: `local+<token>@domain`, a 6-char base36 token minted once per visitor and project and
  *   kept for ever (a changed public address keeps the visitor's token).
  * - pool: real addresses from pool_addresses, least recently used first; a visitor keeps its
- *   address while it asks again within the hold time. None free: the public address itself.
+ *   address while it asks again within the hold time. A pool is scarce, so (issue 10) an address
+ *   is bound only to a visitor the collector stored a hit of within RECENT_VISIT_MINUTES, at most
+ *   `bindingsPerIp` new ones per client address and project in BINDING_WINDOW_MINUTES; none free:
+ *   the binding seen least recently (and not within RECYCLE_QUIET_MINUTES) is closed and its
+ *   address reused. Otherwise the public address itself.
  */
 
 /** How long the tracker reuses an answer without asking (src/tracker/email.ts). */
 export const TRACKER_CACHE_MINUTES = 10;
+/**
+ * An exhausted pool reuses only a binding whose visitor has not asked for this long: within it the
+ * tracker may show its cached answer on a new page without asking, and no two visitors may be
+ * shown one address at once (the configured hold is the longer protection, while addresses last).
+ */
+export const RECYCLE_QUIET_MINUTES = TRACKER_CACHE_MINUTES;
 const PLUS_TOKEN_LENGTH = 6;
+/** A pool address goes only to a visitor with a stored hit this recent (the tracker asks after its page view). */
+export const RECENT_VISIT_MINUTES = 30;
+/** the window of the per-client-address limit on new pool bindings */
+export const BINDING_WINDOW_MINUTES = 10;
+
 /** advisory lock class of "one visitor's plus alias is being minted" (two-key form: its own space) */
 const PLUS_LOCK_CLASS = 0x6c74_0005;
+
+/** Who asks: what the per-client-address limit on new pool bindings counts. */
+export interface AliasClient {
+  /** the client address (null when unknown: not limited) */
+  ip: string | null;
+  /** new pool bindings one address may make per project in BINDING_WINDOW_MINUTES */
+  bindingsPerIp: number;
+}
 
 export interface AliasAnswer {
   /** the public address as configured */
@@ -62,6 +87,7 @@ export async function aliasForVisitor(
   db: Db,
   projectId: string,
   visitorId: string,
+  client: AliasClient,
 ): Promise<AliasAnswer | null> {
   const s = await db
     .selectFrom('email_tracking')
@@ -75,7 +101,7 @@ export async function aliasForVisitor(
   const alias =
     s.alias_mode === 'plus'
       ? await plusAlias(db, projectId, visitorId, parts)
-      : await poolAlias(db, projectId, visitorId, s, `${parts.local}@${parts.domain}`);
+      : await poolAlias(db, projectId, visitorId, s, `${parts.local}@${parts.domain}`, client);
   return { address, alias: alias ?? address };
 }
 
@@ -152,7 +178,7 @@ function randomToken(): string {
  * A pool address for the visitor, or null when every one is held by someone else.
  *
  * Concurrency: new bindings are made only under the project's email_tracking row lock, so two
- * visitors never take the same free address. The visitor's own refresh runs without it: it only
+ * visitors never take the same free address and the per-address count is exact. The visitor's own refresh runs without it: it only
  * touches an open binding, and releasing one re-checks `last_seen_at` in its UPDATE, so whichever
  * of the two writes the row first wins and the other sees it (READ COMMITTED re-evaluation).
  */
@@ -162,6 +188,7 @@ async function poolAlias(
   visitorId: string,
   s: Settings,
   address: string,
+  client: AliasClient,
 ): Promise<string | null> {
   const pool = [
     ...new Set(s.pool_addresses.map((a) => a.trim().toLowerCase()).filter((a) => a && a !== address)),
@@ -182,6 +209,8 @@ async function poolAlias(
   };
   const mine = await refresh(db);
   if (mine) return mine;
+  // Invented visitor ids (no page view ever stored) get nothing from the pool.
+  if (!(await visitorSeenWithin(db, projectId, visitorId, RECENT_VISIT_MINUTES))) return null;
   return db.transaction().execute(async (trx) => {
     const locked = await trx
       .selectFrom('email_tracking')
@@ -192,17 +221,24 @@ async function poolAlias(
     if (!locked) return null; // e-mail tracking was switched off meanwhile
     const again = await refresh(trx);
     if (again) return again;
+    if (
+      client.ip !== null &&
+      (await poolBindingsFromIp(trx, projectId, client.ip, BINDING_WINDOW_MINUTES)) >= client.bindingsPerIp
+    )
+      return null;
     // The latest binding of each pool address (at most it can be open): one index probe each.
     const { rows } = await sql<{
       alias: string;
       id: number | null;
       open: boolean | null;
       expired: boolean | null;
+      quiet: boolean | null;
       last_seen_at: Date | null;
       n: number;
     }>`
       select a.alias, b.id, b.valid_to is null as open,
              b.last_seen_at <= now() - make_interval(mins => ${hold}::int) as expired,
+             b.last_seen_at <= now() - make_interval(mins => ${RECYCLE_QUIET_MINUTES}::int) as quiet,
              b.last_seen_at, a.n
       from unnest(${pool}::text[]) with ordinality as a(alias, n)
       left join lateral (
@@ -210,27 +246,34 @@ async function poolAlias(
         where e.project_id = ${projectId} and e.alias = a.alias
         order by e.valid_from desc limit 1
       ) b on true`.execute(trx);
-    const free = rows
-      .filter((r) => r.id === null || !r.open || r.expired)
-      // never used first, then the least recently seen; the configured order breaks ties
-      .sort(
-        (a, b) =>
-          (a.last_seen_at?.getTime() ?? -1) - (b.last_seen_at?.getTime() ?? -1) || Number(a.n) - Number(b.n),
-      );
-    for (const f of free) {
+    // never used first, then the least recently seen; the configured order breaks ties
+    const lru = (a: (typeof rows)[number], b: (typeof rows)[number]) =>
+      (a.last_seen_at?.getTime() ?? -1) - (b.last_seen_at?.getTime() ?? -1) || Number(a.n) - Number(b.n);
+    const free = rows.filter((r) => r.id === null || !r.open || r.expired).sort(lru);
+    // Exhausted: rather than the public address (which attributes nothing), the binding seen least
+    // recently is closed and its address reused; letters still go by each binding's time range.
+    const recyclable = rows.filter((r) => r.id !== null && r.open && !r.expired && r.quiet).sort(lru);
+    for (const f of [...free, ...recyclable]) {
       if (f.id !== null && f.open) {
+        const after = f.expired ? hold : RECYCLE_QUIET_MINUTES;
         const released = await trx
           .updateTable('email_aliases')
           .set({ valid_to: sql`now()` })
           .where('id', '=', f.id)
           .where('valid_to', 'is', null)
-          .where(sql<boolean>`last_seen_at <= now() - make_interval(mins => ${hold}::int)`)
+          .where(sql<boolean>`last_seen_at <= now() - make_interval(mins => ${after}::int)`)
           .executeTakeFirst();
         if (released.numUpdatedRows === 0n) continue; // its visitor came back just now
       }
       await trx
         .insertInto('email_aliases')
-        .values({ project_id: projectId, alias: f.alias, visitor_id: visitorId, valid_to: null })
+        .values({
+          project_id: projectId,
+          alias: f.alias,
+          visitor_id: visitorId,
+          valid_to: null,
+          ip: client.ip,
+        })
         .execute();
       return f.alias;
     }

@@ -20,6 +20,16 @@ let A: string | null = null;
 let R: RegExp | undefined;
 let mo: MutationObserver | undefined;
 let ask: () => void;
+/** 1 once the collector has stored this page view; before that, a wanted request waits in `wait` */
+let sent = 0;
+let wait: (() => void) | undefined;
+
+/** The page view is stored: the server now knows the visitor, so /alias may be asked. */
+export const viewed = (): void => {
+  sent = 1;
+  if (wait) wait();
+  wait = undefined;
+};
 
 /** The visitor's alias once known (the public address itself when a pool had none free), else null. */
 export const alias = (): string | null => A;
@@ -107,8 +117,7 @@ export const mail = guard((base: string, site: string, cid: string): void => {
     characterData: true,
     attributes: true,
   });
-  ask = guard(() => {
-    st = 1;
+  const get = guard(() => {
     fetch(`${base}/alias?site=${site}&cid=${cid}`, { credentials: 'omit' })
       .then((r) => r.status < 500 && (r.status === 200 ? r.json() : {}))
       .then(
@@ -119,6 +128,11 @@ export const mail = guard((base: string, site: string, cid: string): void => {
         }),
         guard(use),
       );
+  });
+  ask = guard(() => {
+    st = 1;
+    if (sent) get();
+    else wait = get;
   });
   if (c && c.k === k && Math.abs(Date.now() - c.t) < TTL) use(c.a, c.l);
   else walk(document.documentElement);

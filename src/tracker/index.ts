@@ -1,6 +1,6 @@
 import { clientId } from './client-id';
 import { getCookie } from './cookies';
-import { alias, mail } from './email';
+import { alias, mail, viewed } from './email';
 import { type Lead, watchForms } from './forms';
 import { push, startQueue } from './queue';
 import { guard, rid } from './util';
@@ -27,24 +27,27 @@ guard(() => {
   let seen = '';
   let seenAt = 0;
 
-  const send = (type: string, lead?: Lead): void => {
-    push({
-      v: 1,
-      site,
-      type,
-      eid: rid(),
-      cid,
-      url: location.href,
-      ref,
-      // _ga=GA1.2.1234567890.1234567890 → the last two parts; absent → undefined → left out
-      ga: (/\d+\.\d+$/.exec(getCookie('_ga')) || [])[0],
-      ym: (/^\d+$/.exec(getCookie('_ym_uid')) || [])[0],
-      sw: screen.width,
-      sh: screen.height,
-      lang: navigator.language,
-      ts: Date.now(),
-      lead,
-    });
+  const send = (type: string, lead?: Lead, done?: () => void): void => {
+    push(
+      {
+        v: 1,
+        site,
+        type,
+        eid: rid(),
+        cid,
+        url: location.href,
+        ref,
+        // _ga=GA1.2.1234567890.1234567890 → the last two parts; absent → undefined → left out
+        ga: (/\d+\.\d+$/.exec(getCookie('_ga')) || [])[0],
+        ym: (/^\d+$/.exec(getCookie('_ym_uid')) || [])[0],
+        sw: screen.width,
+        sh: screen.height,
+        lang: navigator.language,
+        ts: Date.now(),
+        lead,
+      },
+      done,
+    );
   };
 
   /** A lead needs an e-mail or a phone; the same values within 5 s are one submission. */
@@ -64,8 +67,9 @@ guard(() => {
   w.leadtrail = { clientId: () => cid, lead, alias };
   // A page prerendered by the browser (speculation rules) counts once it is actually shown.
   const d = document as Document & { prerendering?: boolean };
+  // /alias binds a pool address only to a visitor whose page view is stored: it asks after that.
   const view = guard(() => {
-    send('pageview');
+    send('pageview', undefined, viewed);
     mail(origin[0], site, cid);
   });
   if (d.prerendering) d.addEventListener('prerenderingchange', view, { once: true });

@@ -14,6 +14,8 @@ let persisted = true;
 let url = '';
 /** 1: on its way; 2: its last attempt got no answer */
 const inflight: Record<string, number> = {};
+/** what to run once an event has its final answer (this page load only) */
+const after: Record<string, () => void> = {};
 let timer = 0;
 let delay = 0;
 
@@ -62,6 +64,9 @@ const settle = guard((id: string, status: number): void => {
   if (status && status < 500 && status !== 408 && status !== 429) {
     drop(id);
     delay = 0;
+    const f = after[id];
+    delete after[id];
+    if (f) f();
     return;
   }
   if (!status) inflight[id] = 2;
@@ -92,10 +97,14 @@ export const flush = guard((): void => {
   }
 });
 
-/** Adds an event and persists it before anything is sent, so a navigation right after cannot lose it. */
-export const push = (e: Ev): void => {
+/**
+ * Adds an event and persists it before anything is sent, so a navigation right after cannot lose it.
+ * `done` runs once the collector has answered it for good (stored, or refused as malformed).
+ */
+export const push = (e: Ev, done?: () => void): void => {
   const q = read();
   q[e.eid] = e;
+  if (done) after[e.eid] = done;
   write(q);
   flush();
 };

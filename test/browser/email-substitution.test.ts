@@ -264,6 +264,43 @@ describe.skipIf(!browserAvailable)('e-mail substitution in Chromium', () => {
     await fresh.close();
   });
 
+  it('a pool address on a new visitor’s first page view: asked once the page view is stored', async () => {
+    // Issue 10: /alias binds a pool address only to a visitor whose page view is stored.
+    await server.db
+      .updateTable('email_tracking')
+      .set({ alias_mode: 'pool', pool_addresses: ['p1@shop.ru', 'p2@shop.ru'] })
+      .where('project_id', '=', projectId)
+      .execute();
+    try {
+      for (let round = 0; round < 2; round++) {
+        const fresh = await browser.newContext({ userAgent: DESKTOP_UA, locale: 'ru-RU' });
+        const order: string[] = [];
+        fresh.on('request', (r) => {
+          if (r.url().startsWith(`${server.url}/alias?`)) order.push('alias asked');
+        });
+        fresh.on('response', (r) => {
+          if (r.url() === `${server.url}/collect`) order.push(`collect ${r.status()}`);
+        });
+        const page = await fresh.newPage();
+        await page.goto(`${origin}/contacts`);
+        await expect
+          .poll(() => page.evaluate('window.leadtrail && window.leadtrail.alias()'), { timeout: 10_000 })
+          .toBe(`p${round + 1}@shop.ru`);
+        await expect
+          .poll(() => page.textContent('#text'))
+          .toBe(`Пишите нам: p${round + 1}@shop.ru — ответим за час.`);
+        expect(order).toEqual(['collect 204', 'alias asked']);
+        await fresh.close();
+      }
+    } finally {
+      await server.db
+        .updateTable('email_tracking')
+        .set({ alias_mode: 'plus', pool_addresses: [] })
+        .where('project_id', '=', projectId)
+        .execute();
+    }
+  });
+
   it('another visitor gets another alias', async () => {
     const other = await browser.newContext({ userAgent: DESKTOP_UA, locale: 'ru-RU' });
     const page = await other.newPage();

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { plusToken, splitAddress, visitorForAlias } from '../../src/email/aliases.js';
 import { signUp } from '../helpers/client.js';
-import { CHROME_UA, randomId } from '../helpers/collect.js';
+import { CHROME_UA, collect, randomId } from '../helpers/collect.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -40,10 +40,29 @@ interface Answer {
   } | null;
 }
 
+/** The pool binds only visitors with a stored page view (issue 10): pool tests' visitors make one first. */
+let mode: 'plus' | 'pool' = 'plus';
+const visited = new Set<string>();
+
+/** A page view of the visitor on the site, as the tracker sends before it asks /alias. */
+async function visit(cid: string): Promise<void> {
+  const r = await collect(server.url, { site: siteKey, cid, url: `${SITE}/contacts` });
+  expect(r.status).toBe(204);
+  visited.add(cid);
+}
+
 async function ask(
   cid: string,
-  opts: { site?: string; origin?: string | null; userAgent?: string; referer?: string } = {},
+  opts: {
+    site?: string;
+    origin?: string | null;
+    userAgent?: string;
+    referer?: string;
+    /** make a page view first (default: for a visitor of this project's pool not seen yet) */
+    visit?: boolean;
+  } = {},
 ): Promise<Answer> {
+  if (opts.visit ?? (mode === 'pool' && opts.site === undefined && !visited.has(cid))) await visit(cid);
   const headers: Record<string, string> = { 'user-agent': opts.userAgent ?? CHROME_UA };
   const origin = opts.origin === undefined ? SITE : opts.origin;
   if (origin !== null) headers.origin = origin;
@@ -71,6 +90,7 @@ async function configure(
   },
   project = projectId,
 ) {
+  if (project === projectId) mode = settings.alias_mode;
   await server.db.deleteFrom('email_aliases').where('project_id', '=', project).execute();
   await server.db.deleteFrom('email_tracking').where('project_id', '=', project).execute();
   await server.db
@@ -272,7 +292,7 @@ describe('pool aliases', () => {
     expect(await aliasOf(randomId())).toBe('a2@shop.ru');
   });
 
-  it('exhausted: the public address itself, nothing bound; a released address is reused', async () => {
+  it('exhausted: the public address while every holder asked within 10 minutes; then the quietest is recycled', async () => {
     const vs = [randomId(), randomId(), randomId()];
     for (const v of vs) await aliasOf(v);
     const late = randomId();
@@ -280,11 +300,18 @@ describe('pool aliases', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ address: 'info@shop.ru', alias: 'info@shop.ru' });
     expect(await bindings({ visitor: late })).toEqual([]);
-    // still within the hold: not yet free
-    await age(vs[0]!, 29);
+    // a holder's tracker may show its cached answer for 10 minutes without asking: not reused yet
+    await age(vs[0]!, 9);
     expect(await aliasOf(late)).toBe('info@shop.ru');
-    await age(vs[0]!, 31);
-    expect(await aliasOf(late)).toBe('a1@shop.ru');
+    // within the 30-minute hold, but the pool is exhausted: the least recently seen goes (a2's)
+    await age(vs[0]!, 11);
+    await age(vs[1]!, 12);
+    expect(await aliasOf(late)).toBe('a2@shop.ru');
+    const a2 = await bindings({ alias: 'a2@shop.ru' });
+    expect(a2.map((b) => [b.visitor_id, b.valid_to === null])).toEqual([
+      [vs[1], false],
+      [late, true],
+    ]);
   });
 
   it('the hold is never shorter than the tracker’s 10-minute cache', async () => {
@@ -360,6 +387,102 @@ describe('pool aliases', () => {
       expect(open).toHaveLength(1);
       expect(open[0]!.visitor_id).toBe(a === 'a1@shop.ru' ? owner : rival);
     }
+  });
+});
+
+describe('pool abuse (issue 10)', () => {
+  it('505 requests with invented visitor ids and no Origin bind nothing; a real visitor then gets an address', async () => {
+    const pool = Array.from({ length: 500 }, (_, i) => `p${i}@shop.ru`);
+    await configure({
+      public_address: 'info@shop.ru',
+      alias_mode: 'pool',
+      pool_addresses: pool,
+      hold_minutes: 30,
+    });
+    const invented = Array.from({ length: 505 }, () => randomId());
+    const answers: Answer[] = [];
+    for (let i = 0; i < invented.length; i += 25) {
+      answers.push(
+        ...(await Promise.all(invented.slice(i, i + 25).map((v) => ask(v, { origin: null, visit: false })))),
+      );
+    }
+    expect(answers.every((r) => r.status === 200 && r.body?.alias === 'info@shop.ru')).toBe(true);
+    expect(await bindings()).toEqual([]);
+    // the real visitor's page view is stored first (the tracker asks after the collector's 204)
+    const real = randomId();
+    expect(await aliasOf(real)).toBe('p0@shop.ru');
+  });
+
+  it('a visitor whose last page view is older than 30 minutes binds nothing', async () => {
+    await configure({ public_address: 'info@shop.ru', alias_mode: 'pool', pool_addresses: ['a1@shop.ru'] });
+    const v = randomId();
+    await visit(v);
+    await server.db
+      .updateTable('visitors')
+      .set({ last_seen_at: sql`now() - interval '31 minutes'` })
+      .where('project_id', '=', projectId)
+      .where('id', '=', v)
+      .execute();
+    expect(await aliasOf(v)).toBe('info@shop.ru');
+    expect(await bindings()).toEqual([]);
+    await visit(v);
+    expect(await aliasOf(v)).toBe('a1@shop.ru');
+  });
+
+  it('limits new bindings per client address and project: 20 in 10 minutes by default', async () => {
+    const pool = Array.from({ length: 30 }, (_, i) => `p${i}@shop.ru`);
+    await configure({
+      public_address: 'info@shop.ru',
+      alias_mode: 'pool',
+      pool_addresses: pool,
+      hold_minutes: 30,
+    });
+    const visitors = Array.from({ length: 25 }, () => randomId());
+    for (const v of visitors) await visit(v);
+    const got = await Promise.all(visitors.map((v) => aliasOf(v)));
+    expect(got.filter((a) => a !== 'info@shop.ru')).toHaveLength(20);
+    expect(await bindings()).toHaveLength(20);
+    expect((await bindings())[0]?.ip).toBe('127.0.0.1');
+    // the bound keep theirs; the limit is on new bindings only
+    const bound = visitors.filter((_, i) => got[i] !== 'info@shop.ru');
+    expect(await aliasOf(bound[0]!)).toBe(got[visitors.indexOf(bound[0]!)]);
+    // the window slides: bindings made over 10 minutes ago no longer count
+    await server.db
+      .updateTable('email_aliases')
+      .set({ valid_from: sql`valid_from - interval '11 minutes'` })
+      .where('project_id', '=', projectId)
+      .execute();
+    const waiting = visitors.find((_, i) => got[i] === 'info@shop.ru')!;
+    expect(await aliasOf(waiting)).not.toBe('info@shop.ru');
+  });
+
+  it('exhausted: the least recently active binding is recycled and letters follow the time ranges', async () => {
+    await configure({
+      public_address: 'info@shop.ru',
+      alias_mode: 'pool',
+      pool_addresses: ['a1@shop.ru', 'a2@shop.ru'],
+      hold_minutes: 60,
+    });
+    const [v1, v2, v3] = [randomId(), randomId(), randomId()];
+    expect(await aliasOf(v1)).toBe('a1@shop.ru');
+    expect(await aliasOf(v2)).toBe('a2@shop.ru');
+    await age(v1, 20);
+    await age(v2, 15);
+    const before = new Date();
+    expect(await aliasOf(v3)).toBe('a1@shop.ru');
+    const after = new Date(Date.now() + 1000);
+    const a1 = await bindings({ alias: 'a1@shop.ru' });
+    expect(a1).toHaveLength(2);
+    expect(a1[0]).toMatchObject({ visitor_id: v1 });
+    expect(a1[0]!.valid_to!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    expect(a1[1]).toMatchObject({ visitor_id: v3, valid_to: null });
+    // a letter written to a1 before the recycling is v1's, one written after is v3's
+    expect(await visitorForAlias(server.db, projectId, 'a1@shop.ru', before)).toBe(v1);
+    expect(await visitorForAlias(server.db, projectId, 'a1@shop.ru', after)).toBe(v3);
+    // v2 keeps a2; v1, back on the site, gets the quietest one left (v2's is 15 minutes quiet)
+    await visit(v1);
+    expect(await aliasOf(v1)).toBe('a2@shop.ru');
+    expect(await visitorForAlias(server.db, projectId, 'a2@shop.ru', before)).toBe(v2);
   });
 });
 

@@ -5,6 +5,7 @@ import * as m0003 from './0003_leads.js';
 import * as m0004 from './0004_collect_batch.js';
 import * as m0005 from './0005_integrations.js';
 import * as m0006 from './0006_email_tracking.js';
+import * as m0007 from './0007_alias_binding_ip.js';
 import * as m0008 from './0008_password_resets.js';
 import * as m0011 from './0011_site_changes.js';
 
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0004_collect_batch': m0004,
   '0005_integrations': m0005,
   '0006_email_tracking': m0006,
+  '0007_alias_binding_ip': m0007,
   '0008_password_resets': m0008,
   '0011_site_changes': m0011,
 };

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../connection.js';
 import type { Visit, Visitor } from '../schema.js';
 
@@ -8,6 +9,23 @@ export function findVisitor(db: Db, projectId: string, id: string): Promise<Visi
     .where('project_id', '=', projectId)
     .where('id', '=', id)
     .executeTakeFirst();
+}
+
+/** Whether the tracker stored a hit of this visitor within the last `minutes` (PK lookup). */
+export async function visitorSeenWithin(
+  db: Db,
+  projectId: string,
+  id: string,
+  minutes: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('visitors')
+    .select('id')
+    .where('project_id', '=', projectId)
+    .where('id', '=', id)
+    .where('last_seen_at', '>', sql<Date>`now() - make_interval(mins => ${minutes}::int)`)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The visitor's visits that had started by `until` (a little slack for clock differences). */

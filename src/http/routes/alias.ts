@@ -56,7 +56,10 @@ export const aliasRoutes =
         }
         if (req.headers.origin !== undefined) reply.header('access-control-allow-origin', req.headers.origin);
         if (isBotUserAgent(req.headers['user-agent'])) return reply.status(204).send();
-        const answer = await aliasForVisitor(ctx.db, site.id, cid);
+        const answer = await aliasForVisitor(ctx.db, site.id, cid, {
+          ip: req.ip || null,
+          bindingsPerIp: ctx.config.aliasBindingsPerIp,
+        });
         if (!answer) return reply.status(204).send();
         return reply.type('application/json; charset=utf-8').send(answer);
       },
