@@ -1,8 +1,24 @@
-import { domainToASCII } from 'node:url';
+import { toASCII } from 'tr46';
 import { z } from 'zod';
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * UTS #46 ToASCII as the URL Standard runs it (node:url's domainToASCII), from a pinned tr46
+ * rather than the platform: Node's parser changed which punycode it accepts between versions
+ * (Node 24 takes "xn--zz.ru", whose label decodes to no valid IDNA label). Null when refused.
+ */
+function domainToAscii(host: string): string | null {
+  return toASCII(host, {
+    checkBidi: true,
+    checkJoiners: true,
+    checkHyphens: false,
+    useSTD3ASCIIRules: false,
+    verifyDNSLength: false,
+    transitionalProcessing: false,
+  });
+}
 
 /**
  * Turns what people paste ("https://www.Shop.ru/contacts", "*.shop.ru", "магазин.рф") into the
@@ -27,7 +43,7 @@ export function normaliseDomain(input: string): string | null {
   // …but "www.ru" is itself a site: keep www when nothing but a top-level domain would remain.
   if (host.startsWith('www.') && host.split('.').length > 2) host = host.slice(4);
   if (IPV4.test(host) || host === 'localhost') return host;
-  const ascii = domainToASCII(host);
+  const ascii = domainToAscii(host);
   if (!ascii || ascii.length > 253) return null;
   const labels = ascii.split('.');
   if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) return null;
