@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import {
-  chmodSync,
   closeSync,
   existsSync,
   fsyncSync,
@@ -10,13 +9,13 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   writeSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { letPostgresUserReach } from './postgres-reach.js';
 
 export interface EmbeddedServer {
   connectionString: string;
@@ -361,23 +360,4 @@ async function importWithoutExitHooks() {
     }
   }
   return EmbeddedPostgres;
-}
-
-/**
- * As root, postgres runs as the `postgres` user, which must be able to pass through every parent
- * of the data directory. A checkout under /root (mode 0700) would stop it, so "search" permission
- * (o+x: enter, not list) is added where it is missing.
- */
-function letPostgresUserReach(databaseDir: string, logger: Logger): void {
-  mkdirSync(databaseDir, { recursive: true });
-  for (let dir = dirname(resolve(databaseDir)); dir !== dirname(dir); dir = dirname(dir)) {
-    const mode = statSync(dir).mode;
-    if ((mode & 0o001) === 0) {
-      chmodSync(dir, mode | 0o001);
-      logger.warn(
-        { dir },
-        'allowed other users to pass through this directory so PostgreSQL can reach its data',
-      );
-    }
-  }
 }
