@@ -318,6 +318,21 @@ describe('POST /api/v1/leads (project API key)', () => {
         'body.occurredAt',
       ],
       [
+        'occurredAt before 2000',
+        () => postLead({ type: 'offline', contact: { name: 'Иван' }, occurredAt: '0001-01-01T00:00:00Z' }),
+        400,
+        'validation_error',
+        'body.occurredAt',
+      ],
+      [
+        'occurredAt on 31 December 1999',
+        () =>
+          postLead({ type: 'offline', contact: { name: 'Иван' }, occurredAt: '1999-12-31T23:59:59+00:00' }),
+        400,
+        'validation_error',
+        'body.occurredAt',
+      ],
+      [
         'an empty contact',
         () => postLead({ type: 'offline', contact: {} }),
         400,
@@ -908,14 +923,16 @@ describe('POST /api/v1/projects/:id/leads/import (CSV)', () => {
       'Пётр;"+7 912\n111-11";;', // row 3 in Excel, although it spans two lines
       'Мария;;maria@mail.ru;01.01.2099 10:00',
       'Олег;+79121111112;;',
+      'Анна;+79121111113;;31.12.1999 10:00',
     ].join('\n');
     const r = await importCsv(file);
     const body = expectError(r, 422, 'csv_invalid');
     expect(body.error.details).toEqual([
       { row: 3, column: 'phone', message: 'not a phone number' },
       { row: 4, column: 'occurred_at', message: 'must not be in the future' },
+      { row: 6, column: 'occurred_at', message: 'must not be before 2000-01-01' },
     ]);
-    expect(body.error.message).toContain('2');
+    expect(body.error.message).toContain('3');
     expect(await leadCount(csvProject.id)).toBe(before);
   });
 

@@ -2,6 +2,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import type { CountryCode } from 'libphonenumber-js';
 import type { LeadType } from '../db/schema.js';
 import { contactProblems } from './contact.js';
+import { occurredAtProblem } from './occurred-at.js';
 
 /** The columns an import understands, by their canonical (API) name. */
 export type CsvColumn =
@@ -48,7 +49,6 @@ const TYPE_WORDS: Record<string, LeadType> = {
 const MAX = { email: 254, phone: 50, name: 200, subject: 500, message: 10_000, external_id: 200, page: 4096 };
 
 /** Clock slack for dates "now" written on a machine whose clock runs a little ahead. */
-const FUTURE_SLACK_MS = 5 * 60_000;
 
 export const MAX_CSV_ERRORS = 100;
 
@@ -216,8 +216,10 @@ function readRow(
   if (cells.occurred_at) {
     occurredAt = parseLeadDate(cells.occurred_at, opts.timeZone);
     if (!occurredAt) fail('occurred_at', 'not a date: write 2026-03-15T14:30:00+03:00 or 15.03.2026 14:30');
-    else if (occurredAt.getTime() > now.getTime() + FUTURE_SLACK_MS)
-      fail('occurred_at', 'must not be in the future');
+    else {
+      const problem = occurredAtProblem(occurredAt, now);
+      if (problem) fail('occurred_at', problem);
+    }
   }
 
   if (cells.page && !isWebUrl(cells.page)) fail('page', 'must be an http(s) URL');

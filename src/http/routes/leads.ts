@@ -7,6 +7,7 @@ import { findLeadProject } from '../../db/queries/projects.js';
 import { listVisits } from '../../db/queries/visitors.js';
 import { contactProblems } from '../../leads/contact.js';
 import { createLead } from '../../leads/create.js';
+import { occurredAtProblem } from '../../leads/occurred-at.js';
 import { toLeadProject } from '../../leads/project.js';
 import { leadJson, toLeadJson } from '../../leads/serialize.js';
 import { sha256 } from '../../security/tokens.js';
@@ -34,7 +35,10 @@ const newLeadBody = z.strictObject({
     .optional(),
   occurredAt: z.iso
     .datetime({ offset: true })
-    .refine((d) => new Date(d).getTime() <= Date.now() + 5 * 60_000, 'must not be in the future')
+    .superRefine((d, ctx) => {
+      const problem = occurredAtProblem(new Date(d));
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
   externalId: text(200).pipe(z.string().min(1)).optional(),
 });
