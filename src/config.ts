@@ -74,6 +74,7 @@ const envSchema = z.object({
     .max(300)
     .optional(),
   ALIAS_BINDINGS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  INTEGRATION_PROBE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
 });
 
 export type Role = 'all' | 'api' | 'worker';
@@ -118,6 +119,8 @@ export interface Config {
   smtpFrom: string;
   /** new e-mail pool bindings one client address may make per project in 10 minutes */
   aliasBindingsPerIp: number;
+  /** a paused integration's account (blocked, unpaid, access revoked) is asked again this often, for 3 days */
+  integrationProbeSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -165,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM ?? `Leadtrail <noreply@${mailDomain(publicUrl)}>`,
     aliasBindingsPerIp: e.ALIAS_BINDINGS_PER_IP,
+    integrationProbeSeconds: e.INTEGRATION_PROBE_SECONDS,
   };
 }
 

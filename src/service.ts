@@ -72,6 +72,7 @@ export async function startService(
         retryDelaySeconds: config.deliveryRetrySeconds,
         jobTimeoutSeconds: config.deliveryJobTimeoutSeconds,
         fetch: guard.fetch,
+        probeSeconds: config.integrationProbeSeconds,
       });
       stops.unshift(delivery.stop);
       const mail = startMailboxPollers(database.db, logger.child({ component: 'email' }), {

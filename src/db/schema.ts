@@ -173,6 +173,7 @@ export interface LeadsTable {
   email: string | null;
   phone: string | null;
   name: string | null;
+  company: string | null;
   subject: string | null;
   message: string | null;
   page: string | null;
@@ -234,6 +235,15 @@ export interface IntegrationsTable {
   refresh_token_enc: string | null;
   access_expires_at: Date | null;
   remote_account_id: number | null;
+  /** the account refuses every request: its deliveries wait (see migration 0009) */
+  paused_at: Date | null;
+  /** the account's own words, with the HTTP status */
+  pause_reason: string | null;
+  pause_status: number | null;
+  /** null while paused: probing was given up and the waiting deliveries failed */
+  next_probe_at: Date | null;
+  probe_until: Date | null;
+  tokens_refreshed_at: Date | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -254,7 +264,7 @@ export interface RateBucketsTable {
 }
 
 export type DeliveryEntity = 'deal' | 'contact' | 'company';
-export type DeliveryState = 'pending' | 'waiting' | 'searching' | 'done' | 'skipped' | 'failed';
+export type DeliveryState = 'pending' | 'waiting' | 'searching' | 'paused' | 'done' | 'skipped' | 'failed';
 
 export interface DeliveriesTable {
   id: Generated<string>;

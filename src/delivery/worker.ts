@@ -1,4 +1,5 @@
 import type { Db } from '../db/connection.js';
+import { AMO_PROBE_QUEUE, type ProbeJob, probe } from '../integrations/amocrm/pause.js';
 import { AMO_QUEUE, type AmoJob, amoJobs, syncAmoJobs } from '../integrations/amocrm/sync.js';
 import { AMO_TOKEN_PURPOSE } from '../integrations/amocrm/token-store.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +12,8 @@ export interface DeliveryWorkerOptions {
   retryDelaySeconds: number;
   /** a job silent this long belonged to a process that died (amoCRM answers within seconds) */
   jobTimeoutSeconds: number;
+  /** how often a paused integration's account is asked again (INTEGRATION_PROBE_SECONDS) */
+  probeSeconds: number;
   /** the address guard's fetch (tests may point integrations at fakes with their own) */
   fetch: typeof fetch;
 }
@@ -31,6 +34,8 @@ export async function startDeliveryWorker(
       retryDelaySeconds: opts.retryDelaySeconds,
       expireInSeconds: opts.jobTimeoutSeconds,
     },
+    // A probe that failed is followed by the next one it queues, not by a retry.
+    { name: AMO_PROBE_QUEUE, retryLimit: 0, retryDelaySeconds: 1, expireInSeconds: opts.jobTimeoutSeconds },
   ]);
   const deps = {
     db,
@@ -38,6 +43,7 @@ export async function startDeliveryWorker(
     boss,
     tokenSealer: new Sealer(opts.secretKey, AMO_TOKEN_PURPOSE),
     fetch: opts.fetch,
+    probeSeconds: opts.probeSeconds,
   };
   const workerId = await boss.work<AmoJob>(
     AMO_QUEUE,
@@ -54,6 +60,9 @@ export async function startDeliveryWorker(
       }
     },
   );
+  await boss.work<ProbeJob>(AMO_PROBE_QUEUE, { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    if (job) await probe(deps, job.data);
+  });
   // A job sent by this process is started at once, not at the next poll.
   const dispatcher = startDispatcher(db, boss, logger, amoJobs, () => boss.notifyWorker(workerId));
   return {

@@ -275,6 +275,37 @@ describe.skipIf(!browserAvailable)('amoCRM page in Chromium', () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('shows prominently that the account refuses requests, in its words, on both pages', async () => {
+    const projectId = await newProject('Блокировка');
+    const put = await client.put(`/api/v1/projects/${projectId}/integrations/amocrm`, {
+      connection: { subdomain: 'acme', baseUrl: amo.url, longLivedToken: amo.issueLongLivedToken() },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const now = Date.now();
+    await server.db
+      .updateTable('integrations')
+      .set({
+        paused_at: new Date(now),
+        pause_reason: 'HTTP 403: amoCRM refused access with HTML page "403 Forbidden"',
+        pause_status: 403,
+        next_probe_at: new Date(now + 900_000),
+        probe_until: new Date(now + 3 * 86_400_000),
+      })
+      .where('project_id', '=', projectId)
+      .execute();
+    const page = await openPage(projectId);
+    const banner = page.getByTestId('amo-problem');
+    expect(await banner.textContent()).toContain('amoCRM не принимает заявки');
+    expect(await banner.textContent()).toContain('403 Forbidden');
+    expect(await banner.textContent()).toContain('Следующая проверка');
+    expect(await page.getByTestId('amo-status').textContent()).toBe('Не принимает');
+    await page.goto(`${server.url}/projects/${projectId}`);
+    await page.getByTestId('amocrm-link').waitFor();
+    expect(await page.getByTestId('amo-problem').textContent()).toContain('403 Forbidden');
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows an OAuth refusal from the redirect', async () => {
     const projectId = await newProject('Отказ');
     const page = await context.newPage();

@@ -130,3 +130,9 @@ export async function listLiveProjectDomains(db: Db): Promise<string[]> {
     .execute();
   return rows.map((r) => r.domain);
 }
+
+/** The project's name (the tag amoCRM entities get), deleted or not. */
+export async function findProjectName(db: Db, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('projects').select('name').where('id', '=', id).executeTakeFirst();
+  return row?.name;
+}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
+import { resumeIntegration } from '../../db/queries/integrations.js';
 import type { Integration, Project } from '../../db/schema.js';
 import { isAddressRefused } from '../../delivery/address-guard.js';
 import { createRateGate } from '../../delivery/rate-gate.js';
@@ -55,6 +56,19 @@ const integrationJson = settingsJsonSchema.extend({
     .nullable(),
   /** present while an OAuth connection waits for the user to allow access in amoCRM */
   authorizeUrl: z.string().optional(),
+  /**
+   * The account refuses every request (API blocked, unpaid, access revoked): deliveries wait and
+   * it is asked again at nextProbeAt, until probeUntil; nextProbeAt null = given up, they failed.
+   */
+  problem: z
+    .object({
+      since: z.string(),
+      reason: z.string(),
+      status: z.number().nullable(),
+      nextProbeAt: z.string().nullable(),
+      probeUntil: z.string().nullable(),
+    })
+    .nullable(),
 });
 
 const optionFields = z.array(
@@ -116,6 +130,15 @@ export const amocrmRoutes =
       return {
         connected: isConnected(row),
         connection: row ? { baseUrl: row.base_url, auth: row.auth, accountId: row.remote_account_id } : null,
+        problem: row?.paused_at
+          ? {
+              since: row.paused_at.toISOString(),
+              reason: row.pause_reason ?? '',
+              status: row.pause_status,
+              nextProbeAt: row.next_probe_at?.toISOString() ?? null,
+              probeUntil: row.probe_until?.toISOString() ?? null,
+            }
+          : null,
         ...settingsJson(storedSettings(row)),
         ...extra,
       };
@@ -228,6 +251,11 @@ export const amocrmRoutes =
               : (row as Integration);
           return saveSettings(trx, target.id, result.settings);
         });
+        // A new token that works: whatever waited for the account goes out now.
+        if (c && saved.paused_at) {
+          await resumeIntegration(ctx.db, saved.id);
+          return view(await findIntegrationById(ctx.db, saved.id));
+        }
         return view(saved);
       },
     );
@@ -328,6 +356,7 @@ export const amocrmRoutes =
               .set({ remote_account_id: account.id })
               .where('id', '=', saved.id)
               .execute();
+          if (account && saved.paused_at) await resumeIntegration(ctx.db, saved.id);
           return reply.redirect(`${page}?connected=1`);
         } catch (err) {
           req.log.warn(

@@ -14,7 +14,7 @@ const deliveryJson = z.object({
   destination: z.literal('amocrm'),
   entity: z.enum(['deal', 'contact', 'company']),
   mode: z.enum(['create', 'update']),
-  state: z.enum(['pending', 'waiting', 'searching', 'done', 'skipped', 'failed']),
+  state: z.enum(['pending', 'waiting', 'searching', 'paused', 'done', 'skipped', 'failed']),
   reason: z.string().nullable(),
   remoteId: z.number().nullable(),
   remoteUrl: z.string().nullable(),

@@ -268,6 +268,21 @@ export class AmoClient {
     });
   }
 
+  /**
+   * Adds tags by name; amoCRM returns the existing tag for a name it has, so this is a write that
+   * changes nothing when the tags exist (what a paused integration's probe needs after a 402).
+   */
+  async addTags(entity: AmoEntityType, names: string[]): Promise<number[]> {
+    const path = `/api/v4/${entity}/tags`;
+    const request = label('POST', path);
+    const body = withRequestIds(
+      names.map((name): { name: string; request_id?: string } => ({ name })),
+      0,
+    );
+    const { data } = await this.http.call('POST', path, { body });
+    return idsInOrder(body, this.embedded(data, 'tags', createdSchema, request), request);
+  }
+
   async link(entity: AmoEntityType, id: number, links: AmoLinkInput[]): Promise<AmoLink[]> {
     if (links.length === 0) return [];
     const path = `/api/v4/${entity}/${id}/link`;

@@ -52,6 +52,7 @@ export async function saveConnection(db: Db, projectId: string, c: ConnectionRow
     refresh_token_enc: c.refreshTokenEnc,
     access_expires_at: c.accessExpiresAt,
     remote_account_id: c.remoteAccountId,
+    tokens_refreshed_at: c.refreshTokenEnc ? new Date() : null,
     updated_at: new Date(),
   };
   return db

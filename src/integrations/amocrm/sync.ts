@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { Db } from '../../db/connection.js';
+import { clearGivenUpPause } from '../../db/queries/integrations.js';
 import type { Delivery, DeliveryEntity, Integration, Language, Lead } from '../../db/schema.js';
 import type { Job, LeadEvent } from '../../delivery/dispatcher.js';
 import type { Logger } from '../../logger.js';
@@ -15,6 +16,7 @@ import {
 } from './client.js';
 import { type AmoDeps, amoClientFor } from './connect.js';
 import { findByEmail } from './find.js';
+import { heldReason, holdIfPaused, isAccountFailure, pause, pauseReason } from './pause.js';
 import { AMO_ENTITY, ENTITIES, type Entity, type StoredSettings } from './settings.js';
 import { findIntegrationById, isConnected, storedSettings } from './store.js';
 import { contactName, dealName, mappedValues } from './values.js';
@@ -29,6 +31,8 @@ export interface AmoJob {
 export interface SyncDeps extends AmoDeps {
   logger: Logger;
   boss: PgBoss;
+  /** INTEGRATION_PROBE_SECONDS: how often a paused integration's account is asked again */
+  probeSeconds: number;
   /** for tests of the search window */
   now?: () => Date;
 }
@@ -67,6 +71,8 @@ interface Ctx {
   lastAttempt: boolean;
   /** a retryable failure: the whole batch is retried with backoff */
   retry: AmoError | null;
+  /** the account refused as a whole: nothing more is sent, the integration pauses */
+  paused: AmoError | null;
 }
 
 /**
@@ -120,6 +126,7 @@ async function syncIntegration(
     now: deps.now?.() ?? new Date(),
     lastAttempt,
     retry: null,
+    paused: null,
   };
   const leads = await db
     .selectFrom('leads')
@@ -129,6 +136,16 @@ async function syncIntegration(
     .execute();
   if (leads.length === 0) return null;
   const deliveries = await ensureDeliveries(ctx, leads);
+  // While the account is in trouble only the probe asks it anything; these leads wait for it.
+  if (
+    row.paused_at !== null &&
+    (await holdIfPaused(
+      db,
+      row.id,
+      leads.map((l) => l.id),
+    ))
+  )
+    return null;
 
   const creating: Array<{ lead: Lead; ds: Map<Entity, Delivery> }> = [];
   const later: Array<{ lead: Lead; ds: Map<Entity, Delivery> }> = [];
@@ -151,6 +168,11 @@ async function syncIntegration(
   await createEntities(ctx, creating);
   // The rows loaded above, kept current by every step that changes them: no second read.
   for (const item of [...creating, ...later]) await updateLead(ctx, item.lead, [...item.ds.values()]);
+  if (ctx.paused) {
+    await pause(deps, row.id, ctx.paused, ctx.now);
+    return null;
+  }
+  if (row.paused_at !== null && !ctx.retry) await clearGivenUpPause(db, row.id);
   return ctx.retry;
 }
 
@@ -223,6 +245,11 @@ async function log(ctx: Ctx, leadId: string | null, level: 'info' | 'warn' | 'er
 /** A failure of one step: retried later if it can pass, else the deliveries fail with amoCRM's reason. */
 async function failed(ctx: Ctx, ds: Delivery[], err: unknown): Promise<void> {
   if (!(err instanceof AmoError)) throw err;
+  if (isAccountFailure(err)) {
+    ctx.paused ??= err;
+    await hold(ctx, ds);
+    return;
+  }
   if (err.retryable && !ctx.lastAttempt) {
     ctx.retry ??= err;
     await ctx.db
@@ -237,6 +264,15 @@ async function failed(ctx: Ctx, ds: Delivery[], err: unknown): Promise<void> {
     return;
   }
   await settle(ctx, ds, 'failed', err.detail, { last_error: err.message });
+}
+
+/** Deliveries held back while the account refuses (the integration pauses at the end of the run). */
+async function hold(ctx: Ctx, ds: Delivery[]): Promise<void> {
+  const err = ctx.paused;
+  const open = ds.filter((d) => d.state !== 'skipped' && d.state !== 'failed' && d.state !== 'done');
+  if (!err || open.length === 0) return;
+  const next = new Date(ctx.now.getTime() + ctx.deps.probeSeconds * 1000);
+  await settle(ctx, open, 'paused', heldReason(pauseReason(err), next));
 }
 
 // ------------------------------------------------------------------------------ mode 1: create
@@ -258,6 +294,10 @@ async function createEntities(
   const due: typeof items = [];
   for (const item of items) {
     const pending = [...item.ds.values()].filter((d) => d.mode === 'create' && d.remote_id === null);
+    if (ctx.paused) {
+      await hold(ctx, pending);
+      continue;
+    }
     if (pending.some((d) => d.intent_at !== null)) {
       try {
         await adoptCreated(ctx, item.lead, pending);
@@ -288,6 +328,10 @@ async function createEntities(
       .execute();
   };
 
+  if (ctx.paused) {
+    for (const { ds } of [...withDeal, ...contactsOnly]) await hold(ctx, [...ds.values()].filter(isDue));
+    return;
+  }
   if (withDeal.length > 0) {
     await intent(withDeal);
     try {
@@ -311,6 +355,10 @@ async function createEntities(
           err,
         );
     }
+  }
+  if (ctx.paused) {
+    for (const { ds } of contactsOnly) await hold(ctx, [...ds.values()].filter(isDue));
+    return;
   }
   if (contactsOnly.length > 0) {
     await intent(contactsOnly);
@@ -496,6 +544,14 @@ async function adoptCreated(ctx: Ctx, lead: Lead, pending: Delivery[]): Promise<
  * (mode 1) when attribution appears or changes, found ones (mode 2) once found.
  */
 async function updateLead(ctx: Ctx, lead: Lead, ds: Delivery[]): Promise<void> {
+  if (ctx.paused) {
+    // Only what still has to reach amoCRM waits: a created entity with nothing new stays as it is.
+    await hold(
+      ctx,
+      ds.filter((d) => d.remote_id === null || d.state === 'pending' || d.state === 'paused'),
+    );
+    return;
+  }
   const open = ds.filter((d) => d.state !== 'skipped' && d.state !== 'failed');
   const windowOpen = (d: Delivery) => d.window_ends_at.getTime() > ctx.now.getTime();
 

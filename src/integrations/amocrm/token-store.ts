@@ -148,7 +148,7 @@ export class AmoTokenStore implements AmoTokenSource {
       // Stored before the token is used: the old refresh token is already spent.
       await trx
         .updateTable('integrations')
-        .set({ ...sealed, updated_at: new Date() })
+        .set({ ...sealed, tokens_refreshed_at: issuedAt, updated_at: new Date() })
         .where('id', '=', this.integrationId)
         .execute();
       return { token: fresh.accessToken, auth: row.auth, expiresAt: sealed.access_expires_at.getTime() };

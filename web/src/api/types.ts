@@ -176,6 +176,17 @@ export interface AmoIntegration extends AmoSettings {
   connection: { baseUrl: string; auth: 'long_lived' | 'oauth'; accountId: number | null } | null;
   /** present while an OAuth connection waits for the user to allow access in amoCRM */
   authorizeUrl?: string;
+  /** the account refuses every request: deliveries wait (nextProbeAt null = given up, they failed) */
+  problem: AmoProblem | null;
+}
+
+export interface AmoProblem {
+  since: string;
+  /** the account's own words, with the HTTP status */
+  reason: string;
+  status: number | null;
+  nextProbeAt: string | null;
+  probeUntil: string | null;
 }
 
 /** What the user picks for a parameter: an existing field, a new one Leadtrail creates, or nothing. */
@@ -233,7 +244,7 @@ export interface AmoLogPage {
   nextCursor: string | null;
 }
 
-export type DeliveryState = 'pending' | 'waiting' | 'searching' | 'done' | 'skipped' | 'failed';
+export type DeliveryState = 'pending' | 'waiting' | 'searching' | 'paused' | 'done' | 'skipped' | 'failed';
 
 /** One outbound delivery of a lead: one entity in one destination. */
 export interface Delivery {

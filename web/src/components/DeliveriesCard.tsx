@@ -14,6 +14,7 @@ const STATE_CLASS: Record<DeliveryState, string> = {
   pending: 'badge badge-wait',
   waiting: 'badge badge-wait',
   searching: 'badge badge-wait',
+  paused: 'badge badge-fail',
   done: 'badge badge-ok',
   skipped: 'badge badge-muted',
   failed: 'badge badge-fail',

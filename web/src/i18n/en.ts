@@ -292,6 +292,13 @@ export const en: Dict = {
 
   'amo.connectionTitle': 'Connection',
   'amo.connected': 'Connected',
+  'amo.problem.badge': 'Refusing',
+  'amo.problem.title': 'amoCRM is not accepting leads',
+  'amo.problem.text':
+    'The amoCRM account answers: “{reason}”. No lead is lost: they wait and go out by themselves, each once, as soon as the account answers again.',
+  'amo.problem.next': 'Next check {next}; checking until {until}.',
+  'amo.problem.givenUp':
+    'Checked for three days and the account never answered. The waiting leads are marked failed: send them again once amoCRM works.',
   'amo.waiting': 'Waiting for access',
   'amo.notConnected': 'Not connected',
   'amo.address': 'Address',
@@ -430,6 +437,7 @@ export const en: Dict = {
   'delivery.state.pending': 'Queued',
   'delivery.state.waiting': 'Waiting for data',
   'delivery.state.searching': 'Searching amoCRM',
+  'delivery.state.paused': 'Waiting for amoCRM',
   'delivery.state.done': 'Sent',
   'delivery.state.skipped': 'Skipped',
   'delivery.state.failed': 'Failed',

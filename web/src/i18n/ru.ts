@@ -290,6 +290,13 @@ export const ru = {
 
   'amo.connectionTitle': 'Подключение',
   'amo.connected': 'Подключено',
+  'amo.problem.badge': 'Не принимает',
+  'amo.problem.title': 'amoCRM не принимает заявки',
+  'amo.problem.text':
+    'Аккаунт amoCRM отвечает: «{reason}». Заявки не теряются: они ждут и уйдут сами, по одному разу, как только аккаунт снова ответит.',
+  'amo.problem.next': 'Следующая проверка — {next}; проверяем до {until}.',
+  'amo.problem.givenUp':
+    'Проверяли три дня — аккаунт так и не ответил. Ждавшие заявки отмечены ошибкой: отправьте их повторно, когда amoCRM снова заработает.',
   'amo.waiting': 'Ждёт разрешения',
   'amo.notConnected': 'Не подключено',
   'amo.address': 'Адрес',
@@ -427,6 +434,7 @@ export const ru = {
   'delivery.state.pending': 'В очереди',
   'delivery.state.waiting': 'Ждёт данных',
   'delivery.state.searching': 'Ищем в amoCRM',
+  'delivery.state.paused': 'Ждёт amoCRM',
   'delivery.state.done': 'Передано',
   'delivery.state.skipped': 'Пропущено',
   'delivery.state.failed': 'Ошибка',

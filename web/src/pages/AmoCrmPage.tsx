@@ -10,6 +10,7 @@ import { Link, type Params } from '../router';
 import { OAuthCard, PendingCard, TokenCard } from './amocrm/ConnectCards';
 import { ConnectionCard } from './amocrm/ConnectionCard';
 import { LogCard } from './amocrm/LogCard';
+import { ProblemBanner } from './amocrm/ProblemBanner';
 import { SettingsForm } from './amocrm/SettingsForm';
 
 /** What amoCRM's OAuth redirect said (`?connected=1` / `?error=…`); read once, then dropped from the URL. */
@@ -89,17 +90,20 @@ export function AmoCrmPage({ params }: { params: Params }) {
         lead={project.data ? t('amo.lead', { project: project.data.name }) : undefined}
         actions={
           <span
-            className={`badge ${integration.connected ? 'badge-ok' : 'badge-wait'}`}
+            className={`badge ${integration.problem ? 'badge-fail' : integration.connected ? 'badge-ok' : 'badge-wait'}`}
             data-testid="amo-status"
           >
-            {integration.connected
-              ? t('amo.connected')
-              : integration.connection
-                ? t('amo.waiting')
-                : t('amo.notConnected')}
+            {integration.problem
+              ? t('amo.problem.badge')
+              : integration.connected
+                ? t('amo.connected')
+                : integration.connection
+                  ? t('amo.waiting')
+                  : t('amo.notConnected')}
           </span>
         }
       />
+      {integration.problem && <ProblemBanner problem={integration.problem} />}
       {(outcome.connected || outcome.error) && (
         <div className="amo-outcome">
           {outcome.connected && integration.connected && <Notice>{t('amo.connectedNotice')}</Notice>}

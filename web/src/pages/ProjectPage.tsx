@@ -17,6 +17,7 @@ import { currencyLabel, timezoneLabel, useFormat } from '../lib/format';
 import { ATTRIBUTION_MODELS, minutesLabel, PHONE_REGIONS, regionLabel } from '../lib/leads';
 import { parseDomains, withCurrent } from '../lib/options';
 import { Link, navigate, type Params } from '../router';
+import { ProblemBanner } from './amocrm/ProblemBanner';
 
 /** Keeps the page and the list in step after any change the server answered with the new project. */
 function useProjectSaved() {
@@ -410,11 +411,14 @@ function IntegrationsCard({ project }: { project: Project }) {
           <p className="muted small">{t('amo.cardText')}</p>
         </div>
         {amo.data && (
-          <span className={`badge ${state === 'connected' ? 'badge-ok' : 'badge-wait'}`}>
-            {t(`amo.${state}`)}
+          <span
+            className={`badge ${amo.data.problem ? 'badge-fail' : state === 'connected' ? 'badge-ok' : 'badge-wait'}`}
+          >
+            {amo.data.problem ? t('amo.problem.badge') : t(`amo.${state}`)}
           </span>
         )}
       </div>
+      {amo.data?.problem && <ProblemBanner problem={amo.data.problem} />}
       <EmailRow projectId={project.id} />
     </section>
   );
