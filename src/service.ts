@@ -9,6 +9,7 @@ import { startMailboxPollers } from './email/pollers.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import { serveMetrics } from './http/metrics.js';
+import { AMO_TOKEN_PURPOSE } from './integrations/amocrm/token-store.js';
 import type { Logger } from './logger.js';
 import { createMailer } from './mailer/transport.js';
 import { Sealer } from './security/sealed.js';
@@ -65,7 +66,10 @@ export async function startService(
     };
 
     if (role === 'all' || role === 'worker') {
-      const housekeeping = startHousekeeping(database.db, logger.child({ component: 'worker' }));
+      const housekeeping = startHousekeeping(database.db, logger.child({ component: 'worker' }), {
+        tokenSealer: new Sealer(config.secretKey, AMO_TOKEN_PURPOSE),
+        fetch: guard.fetch,
+      });
       stops.unshift(housekeeping.stop);
       const delivery = await startDeliveryWorker(database.db, logger.child({ component: 'delivery' }), {
         secretKey: config.secretKey,

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { staleOAuthIntegrations } from '../db/queries/integrations.js';
+import { AmoTokenStore } from '../integrations/amocrm/token-store.js';
 import type { Logger } from '../logger.js';
+import type { Sealer } from '../security/sealed.js';
 import { ensureUpcomingPartitions } from '../tracking/partitions.js';
 
 const EVERY_MS = 10 * 60_000;
@@ -60,12 +63,51 @@ export async function sweepExpired(db: Db): Promise<{
   };
 }
 
-export function startHousekeeping(db: Db, logger: Logger): { stop(): Promise<void> } {
+/** amoCRM refresh tokens die after 3 months unused: a quiet project's are renewed well before. */
+const REFRESH_EVERY_MS = 7 * 86_400_000;
+
+export interface TokenRefreshDeps {
+  /** seals amoCRM tokens (AMO_TOKEN_PURPOSE) */
+  tokenSealer: Sealer;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Refreshes the OAuth tokens not refreshed for a week, through the token store (one refresh at
+ * a time per integration, the new pair stored before use). Returns how many were refreshed; a
+ * refusal is left to show when the integration is next used.
+ */
+export async function refreshStaleTokens(db: Db, deps: TokenRefreshDeps, logger?: Logger): Promise<number> {
+  const stale = await staleOAuthIntegrations(db, new Date(Date.now() - REFRESH_EVERY_MS));
+  let refreshed = 0;
+  for (const { id } of stale) {
+    const store = new AmoTokenStore(db, deps.tokenSealer, id, { fetch: deps.fetch });
+    try {
+      await store.renew(await store.get());
+      refreshed += 1;
+    } catch (err) {
+      logger?.warn(
+        { integrationId: id, err: err instanceof Error ? err.message : String(err) },
+        'amoCRM token refresh failed',
+      );
+    }
+  }
+  return refreshed;
+}
+
+export function startHousekeeping(
+  db: Db,
+  logger: Logger,
+  tokens?: TokenRefreshDeps,
+): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const tick = () => {
     running = sweepExpired(db)
       .then((n) => logger.debug(n, 'housekeeping sweep'))
-      .catch((err: unknown) => logger.warn({ err }, 'housekeeping sweep failed'));
+      .catch((err: unknown) => logger.warn({ err }, 'housekeeping sweep failed'))
+      .then(() => (tokens ? refreshStaleTokens(db, tokens, logger) : 0))
+      .then((n) => n > 0 && logger.info({ refreshed: n }, 'amoCRM tokens refreshed ahead of expiry'))
+      .catch((err: unknown) => logger.warn({ err }, 'token refresh sweep failed'));
   };
   tick();
   const timer = setInterval(tick, EVERY_MS);

@@ -14,6 +14,7 @@ import {
   sealTokensForInsert,
 } from '../../src/integrations/amocrm/token-store.js';
 import { Sealer } from '../../src/security/sealed.js';
+import { refreshStaleTokens } from '../../src/worker/housekeeping.js';
 import { createTestDatabase, insertProjectRow, type TestDatabase } from '../helpers/db.js';
 
 const sealer = new Sealer('test-secret-key-test-secret-key-0123456789', AMO_TOKEN_PURPOSE);
@@ -249,5 +250,37 @@ describe('AmoTokenStore (no connection)', () => {
   it('is an auth error for an unknown integration', async () => {
     const store = new AmoTokenStore(database.db, sealer, '00000000-0000-0000-0000-000000000000');
     expect((await failureOf(store.get())).kind).toBe('auth');
+  });
+});
+
+describe('weekly refresh in housekeeping', () => {
+  it('refreshes tokens last refreshed over a week ago, and leaves fresh ones alone', async () => {
+    const stale = await connect('oauth');
+    const fresh = await connect('oauth');
+    const day = 86_400_000;
+    for (const [id, at] of [
+      [stale.id, new Date(Date.now() - 8 * day)],
+      [fresh.id, new Date(Date.now() - day)],
+    ] as const)
+      await database.db
+        .updateTable('integrations')
+        .set({ tokens_refreshed_at: at })
+        .where('id', '=', id)
+        .execute();
+    const before = amo.state.refreshCount;
+    const n = await refreshStaleTokens(database.db, { tokenSealer: sealer });
+    expect(n).toBe(1);
+    expect(amo.state.refreshCount - before).toBe(1);
+    const rows = await database.db
+      .selectFrom('integrations')
+      .select(['id', 'tokens_refreshed_at', 'refresh_token_enc'])
+      .where('id', 'in', [stale.id, fresh.id])
+      .execute();
+    const s = rows.find((r) => r.id === stale.id);
+    const f = rows.find((r) => r.id === fresh.id);
+    expect(s?.tokens_refreshed_at?.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(sealer.open(s?.refresh_token_enc ?? '')).not.toBe(stale.tokens?.refreshToken);
+    expect(f?.tokens_refreshed_at?.getTime()).toBeLessThan(Date.now() - day + 60_000);
+    expect(sealer.open(f?.refresh_token_enc ?? '')).toBe(fresh.tokens?.refreshToken);
   });
 });
