@@ -35,6 +35,7 @@ export interface NewLead {
   email?: string | null;
   phone?: string | null;
   name?: string | null;
+  company?: string | null;
   subject?: string | null;
   message?: string | null;
   page?: string | null;
@@ -90,6 +91,8 @@ export async function createLead(
     email,
     phone,
     name: normaliseName(input.name),
+    // tidied like a name: one line, no invisible characters, at most 200 characters
+    company: normaliseName(input.company),
     subject: input.subject?.trim() || null,
     message: input.message?.trim() || null,
     page: input.page ?? null,

@@ -30,6 +30,7 @@ describe('parseLeadCsv', () => {
         email: 'Ivan@Example.RU',
         phone: '8 912 345-67-89',
         name: 'Иван Петров',
+        company: null,
         subject: null,
         message: 'Перезвонить; после обеда\nсрочно',
         page: null,
@@ -42,6 +43,7 @@ describe('parseLeadCsv', () => {
         email: null,
         phone: '+7 (903) 111-22-33',
         name: 'Мария',
+        company: null,
         subject: null,
         message: null,
         page: null,
@@ -100,6 +102,14 @@ describe('parseLeadCsv', () => {
     expect(r2.errors).toHaveLength(100);
     expect(r2.total).toBe(150);
     expect(r2.errors.at(-1)?.row).toBe(101);
+  });
+
+  it('reads the company of B2B leads under any of its usual headers', () => {
+    for (const header of ['Компания', 'организация', 'Название компании', 'COMPANY']) {
+      const r = ok(parseLeadCsv(`Имя;${header}\nИрина;ООО «Ромашка»\n`, opts));
+      expect(r.ignoredColumns, header).toEqual([]);
+      expect(r.rows[0]?.company, header).toBe('ООО «Ромашка»');
+    }
   });
 
   it('refuses files it cannot read as a whole', () => {

@@ -9,6 +9,7 @@ export type CsvColumn =
   | 'email'
   | 'phone'
   | 'name'
+  | 'company'
   | 'subject'
   | 'message'
   | 'type'
@@ -21,6 +22,7 @@ const HEADER_NAMES: Record<CsvColumn, readonly string[]> = {
   email: ['email', 'e-mail', 'почта', 'емейл'],
   phone: ['phone', 'телефон', 'тел'],
   name: ['name', 'имя', 'фио', 'клиент'],
+  company: ['company', 'компания', 'организация', 'название компании'],
   subject: ['subject', 'тема'],
   message: ['message', 'comment', 'сообщение', 'комментарий'],
   type: ['type', 'тип'],
@@ -46,7 +48,16 @@ const TYPE_WORDS: Record<string, LeadType> = {
 };
 
 /** The same limits as the JSON lead API. */
-const MAX = { email: 254, phone: 50, name: 200, subject: 500, message: 10_000, external_id: 200, page: 4096 };
+const MAX = {
+  email: 254,
+  phone: 50,
+  name: 200,
+  company: 200,
+  subject: 500,
+  message: 10_000,
+  external_id: 200,
+  page: 4096,
+};
 
 /** Clock slack for dates "now" written on a machine whose clock runs a little ahead. */
 
@@ -59,6 +70,7 @@ export interface CsvLeadRow {
   email: string | null;
   phone: string | null;
   name: string | null;
+  company: string | null;
   subject: string | null;
   message: string | null;
   page: string | null;
@@ -197,7 +209,7 @@ function readRow(
   for (const [column, value] of Object.entries(cells) as [CsvColumn, string][]) {
     if (value.includes('\u0000')) fail(column, 'must not contain the NUL character');
     const max = column in MAX ? MAX[column as keyof typeof MAX] : undefined;
-    if (max !== undefined && value.length > max && column !== 'name')
+    if (max !== undefined && value.length > max && column !== 'name' && column !== 'company')
       fail(column, `must be at most ${max} characters`);
   }
   if (errors.length) return { errors };
@@ -232,6 +244,7 @@ function readRow(
       email: cells.email ?? null,
       phone: cells.phone ?? null,
       name: cells.name ?? null,
+      company: cells.company ?? null,
       subject: cells.subject ?? null,
       message: cells.message ?? null,
       page: cells.page ?? null,

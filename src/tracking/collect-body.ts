@@ -36,7 +36,7 @@ export const collectBody = z.object({
   lang: str().max(35).optional().catch(undefined),
   ts: z.number().int().positive().optional().catch(undefined),
   lead: z
-    .object({ email: text, phone: text, name: text, subject: text, message: text, form: text })
+    .object({ email: text, phone: text, name: text, company: text, subject: text, message: text, form: text })
     .optional(),
 });
 

@@ -8,6 +8,8 @@ export interface TrackerLead {
   email?: string;
   phone?: string;
   name?: string;
+  /** the company a B2B form names */
+  company?: string;
   subject?: string;
   message?: string;
   form?: string;

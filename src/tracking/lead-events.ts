@@ -20,6 +20,7 @@ export async function leadsFromEvents(
       email: e.lead.email,
       phone: e.lead.phone,
       name: e.lead.name,
+      company: e.lead.company,
       subject: e.lead.subject,
       message: e.lead.message,
       page: e.url,

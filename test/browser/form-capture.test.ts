@@ -282,7 +282,7 @@ describe.skipIf(!browserAvailable)('form capture on real-world form shapes in Ch
     await page.getByRole('button', { name: 'Жду звонка' }).click();
     await page.locator('#ok').waitFor();
     const lead = await oneLead({ phone: '+79123456789' }, '+7 (912) 345-67-89');
-    expect(lead.contact).toEqual({ email: null, phone: '+79123456789', name: 'Ольга' });
+    expect(lead.contact).toEqual({ email: null, phone: '+79123456789', name: 'Ольга', company: null });
     expect(lead.page).toBe(`${origin}/modal`);
     expect(errors).toEqual([]);
     await page.close();
@@ -299,7 +299,12 @@ describe.skipIf(!browserAvailable)('form capture on real-world form shapes in Ch
       'phone=89031112233&email=ivan.petrov%40example.ru',
     );
     const lead = await oneLead({ phone: '+79031112233' }, '8 (903) 111-22-33');
-    expect(lead.contact).toEqual({ email: 'ivan.petrov@example.ru', phone: '+79031112233', name: null });
+    expect(lead.contact).toEqual({
+      email: 'ivan.petrov@example.ru',
+      phone: '+79031112233',
+      name: null,
+      company: null,
+    });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -321,7 +326,12 @@ describe.skipIf(!browserAvailable)('form capture on real-world form shapes in Ch
       '{"email":"anna@example.com","phone":"+79165554433"}',
     );
     const lead = await oneLead({ email: 'anna@example.com' }, 'anna@example.com');
-    expect(lead.contact).toEqual({ email: 'anna@example.com', phone: '+79165554433', name: null });
+    expect(lead.contact).toEqual({
+      email: 'anna@example.com',
+      phone: '+79165554433',
+      name: null,
+      company: null,
+    });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -333,7 +343,7 @@ describe.skipIf(!browserAvailable)('form capture on real-world form shapes in Ch
     await page.locator('#ok').waitFor();
     expect(siteRequests.find((r) => r.url === '/api/request')?.body).toBe('{"phone":"79267008090"}');
     const lead = await oneLead({ phone: '+79267008090' }, '+7 (926) 700-80-90');
-    expect(lead.contact).toEqual({ email: null, phone: '+79267008090', name: null });
+    expect(lead.contact).toEqual({ email: null, phone: '+79267008090', name: null, company: null });
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -344,7 +354,12 @@ describe.skipIf(!browserAvailable)('form capture on real-world form shapes in Ch
     await page.click('.send svg');
     await page.locator('#ok').waitFor();
     const lead = await oneLead({ email: 'news.reader@example.org' }, 'news.reader@example.org');
-    expect(lead.contact).toEqual({ email: 'news.reader@example.org', phone: null, name: null });
+    expect(lead.contact).toEqual({
+      email: 'news.reader@example.org',
+      phone: null,
+      name: null,
+      company: null,
+    });
     expect(siteRequests.some((r) => r.url === '/api/subscribe' && r.body.includes('news.reader@'))).toBe(
       true,
     );
@@ -360,7 +375,11 @@ describe.skipIf(!browserAvailable)('form capture on real-world form shapes in Ch
     await page.getByRole('button', { name: 'Запросить КП' }).click();
     await page.locator('#ok').waitFor();
     const lead = await oneLead({ email: 'kim@vector.example' }, 'kim@vector.example');
-    expect(lead.contact).toMatchObject({ email: 'kim@vector.example', name: 'Сергей Ким' });
+    expect(lead.contact).toMatchObject({
+      email: 'kim@vector.example',
+      name: 'Сергей Ким',
+      company: 'ООО «Вектор»',
+    });
     expect([...sentWith('kim@vector.example').values()]).toEqual([
       { email: 'kim@vector.example', name: 'Сергей Ким', company: 'ООО «Вектор»', form: 'kp' },
     ]);
@@ -407,7 +426,7 @@ describe.skipIf(!browserAvailable)('form capture on real-world form shapes in Ch
     await page.getByRole('button', { name: 'Отправить' }).click();
     await page.locator('#ok').waitFor();
     const lead = await oneLead({ phone: '+79217654321' }, '+7 921 765-43-21');
-    expect(lead.contact).toEqual({ email: null, phone: '+79217654321', name: 'Пётр' });
+    expect(lead.contact).toEqual({ email: null, phone: '+79217654321', name: 'Пётр', company: null });
     await page.close();
   });
 

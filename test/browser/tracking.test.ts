@@ -88,6 +88,7 @@ describe.skipIf(!browserAvailable)('tracking a visitor from ad to lead in Chromi
       email: 'maria@example.ru',
       phone: '+79123456789',
       name: 'Мария Иванова',
+      company: null,
     });
     expect(first?.message).toBe('Перезвоните после 18:00');
     expect(first?.type).toBe('form');
@@ -132,7 +133,12 @@ describe.skipIf(!browserAvailable)('tracking a visitor from ad to lead in Chromi
     const both = await waitForLeads(2);
     expect(both).toHaveLength(2);
     const second = both.find((l) => l.contact.phone === '+79031112233');
-    expect(second?.contact).toEqual({ email: 'petr@example.ru', phone: '+79031112233', name: 'Пётр' });
+    expect(second?.contact).toEqual({
+      email: 'petr@example.ru',
+      phone: '+79031112233',
+      name: 'Пётр',
+      company: null,
+    });
     expect(second?.params).toMatchObject({
       source: 'google',
       medium: 'organic',

@@ -253,6 +253,64 @@ describe('amoCRM delivery — mode 1 (create, then update)', () => {
   });
 });
 
+describe('amoCRM delivery — B2B leads name their company', () => {
+  it('creates deal, contact and company, linked, tagged, with the responsible user and mapped fields', async () => {
+    const p = await newProject({
+      ...createBoth,
+      entities: {
+        ...createBoth.entities,
+        company: {
+          enabled: true,
+          create: ['form'],
+          responsibleUserId: 8_100_003,
+          fields: { source: 'create' },
+        },
+      },
+    });
+    const cid = randomId(18);
+    await collect(server.url, { site: p.siteKey, cid, url: `${SITE}/?utm_source=yandex&utm_medium=cpc` });
+    const leadId = await postLead(p, {
+      type: 'form',
+      contact: { name: 'Ирина', email: 'irina@romashka.ru', company: 'ООО «Ромашка»' },
+      subject: 'Опт',
+      visitorId: cid,
+    });
+    const lead = await client.get<{ contact: { company: string | null } }>(`/api/v1/leads/${leadId}`);
+    expect(lead.body.contact.company).toBe('ООО «Ромашка»');
+    const ds = await settled(leadId);
+    const company = ds.find((d) => d.entity === 'company');
+    expect(company).toMatchObject({ state: 'done', mode: 'create' });
+    const deal = ds.find((d) => d.entity === 'deal');
+    const contact = ds.find((d) => d.entity === 'contact');
+    const remote = await direct.getCompany(company?.remoteId ?? 0, { withContacts: true, withLeads: true });
+    expect(remote?.name).toBe('ООО «Ромашка»');
+    expect(remote?.responsible_user_id).toBe(8_100_003);
+    expect(remote?._embedded?.tags?.map((t) => t.name)).toEqual([p.name]);
+    expect(remote?._embedded?.contacts?.map((c) => c.id)).toEqual([contact?.remoteId]);
+    expect(remote?._embedded?.leads?.map((l) => l.id)).toEqual([deal?.remoteId]);
+    const source =
+      amo.state.customFieldsByEntity.companies.find((f) => f.name === 'Источник (Leadtrail)')?.id ?? 0;
+    expect(readField(remote as never, source).map((v) => v.value)).toEqual(['yandex']);
+  });
+
+  it('skips the company of a lead that names none', async () => {
+    const p = await newProject({
+      ...createBoth,
+      entities: { ...createBoth.entities, company: { enabled: true, create: ['form'], fields: {} } },
+    });
+    const leadId = await postLead(p, {
+      type: 'form',
+      contact: { email: 'solo@divan.ru' },
+      subject: 'Без компании',
+    });
+    const ds = await settled(leadId);
+    expect(ds.find((d) => d.entity === 'company')).toMatchObject({
+      state: 'skipped',
+      reason: 'the lead names no company',
+    });
+  });
+});
+
 describe('amoCRM delivery — mode 2 (find and update)', () => {
   const updateOnly = (windowMinutes = 180) => ({
     leadTypes: ['form', 'email'],

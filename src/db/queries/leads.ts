@@ -27,10 +27,10 @@ export function findLeadByEid(db: Db, projectId: string, eid: string): Promise<L
 /** Inserts unless the external id or tracker event id is already stored; undefined then. */
 export function insertLead(db: Db, lead: Insertable<LeadsTable>): Promise<Lead | undefined> {
   return sql<Lead>`
-    insert into leads (project_id, type, channel, external_id, email, phone, name, subject, message, page,
+    insert into leads (project_id, type, channel, external_id, email, phone, name, company, subject, message, page,
       visitor_id, occurred_at, params, attributed_at, duplicate_of, eid)
     values (${lead.project_id}, ${lead.type}, ${lead.channel}, ${lead.external_id ?? null}, ${lead.email ?? null},
-      ${lead.phone ?? null}, ${lead.name ?? null}, ${lead.subject ?? null}, ${lead.message ?? null}, ${lead.page ?? null},
+      ${lead.phone ?? null}, ${lead.name ?? null}, ${lead.company ?? null}, ${lead.subject ?? null}, ${lead.message ?? null}, ${lead.page ?? null},
       ${lead.visitor_id ?? null}, ${lead.occurred_at}, ${lead.params}::jsonb, ${lead.attributed_at ?? null},
       ${lead.duplicate_of ?? null}, ${lead.eid ?? null})
     on conflict do nothing

@@ -94,6 +94,7 @@ export const leadImportRoutes =
               email: r.email,
               phone: r.phone,
               name: r.name,
+              company: r.company,
               subject: r.subject,
               message: r.message,
               page: r.page,

@@ -21,7 +21,13 @@ const leadType = z.enum(['form', 'phone', 'chat', 'email', 'offline']);
 const newLeadBody = z.strictObject({
   type: leadType,
   contact: z
-    .strictObject({ email: text(254).optional(), phone: text(50).optional(), name: text(200).optional() })
+    .strictObject({
+      email: text(254).optional(),
+      phone: text(50).optional(),
+      name: text(200).optional(),
+      /** the company a B2B form names; with it amoCRM gets a company linked to the deal and contact */
+      company: text(200).optional(),
+    })
     .refine((c) => c.email || c.phone || c.name, 'give at least one of email, phone, name'),
   subject: text(500).optional(),
   message: text(10_000).optional(),
@@ -96,6 +102,7 @@ export const leadRoutes =
             email: b.contact.email,
             phone: b.contact.phone,
             name: b.contact.name,
+            company: b.contact.company,
             subject: b.subject,
             message: b.message,
             page: b.page,

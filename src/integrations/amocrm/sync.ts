@@ -312,11 +312,11 @@ async function createEntities(
 
   const withDeal = due.filter(({ ds }) => isDue(ds.get('deal')));
   const contactsOnly = due.filter(({ ds }) => !isDue(ds.get('deal')) && isDue(ds.get('contact')));
-  const companyOnly = due.filter(
-    ({ ds }) => !isDue(ds.get('deal')) && !isDue(ds.get('contact')) && isDue(ds.get('company')),
-  );
-  for (const { ds } of companyOnly)
+  // Companies outside a deal's complex request: created on their own (a lead naming one).
+  const companiesAlone = due.filter(({ ds }) => !isDue(ds.get('deal')) && isDue(ds.get('company')));
+  for (const { ds } of companiesAlone.filter(({ lead }) => !lead.company))
     await settle(ctx, [ds.get('company') as Delivery], 'skipped', 'the lead names no company');
+  const companyOnly = companiesAlone.filter(({ lead }) => lead.company);
 
   const intent = async (list: typeof due) => {
     const ids = list.flatMap(({ ds }) => [...ds.values()].filter(isDue).map((d) => d.id));
@@ -329,7 +329,8 @@ async function createEntities(
   };
 
   if (ctx.paused) {
-    for (const { ds } of [...withDeal, ...contactsOnly]) await hold(ctx, [...ds.values()].filter(isDue));
+    for (const { ds } of [...withDeal, ...companyOnly, ...contactsOnly])
+      await hold(ctx, [...ds.values()].filter(isDue));
     return;
   }
   if (withDeal.length > 0) {
@@ -357,8 +358,24 @@ async function createEntities(
     }
   }
   if (ctx.paused) {
-    for (const { ds } of contactsOnly) await hold(ctx, [...ds.values()].filter(isDue));
+    for (const { ds } of [...companyOnly, ...contactsOnly]) await hold(ctx, [...ds.values()].filter(isDue));
     return;
+  }
+  if (companyOnly.length > 0) {
+    const ds = companyOnly.map(({ ds }) => ds.get('company') as Delivery);
+    await intent(
+      companyOnly.map((item) => ({
+        ...item,
+        ds: new Map([['company', item.ds.get('company') as Delivery]]),
+      })),
+    );
+    try {
+      const ids = await ctx.client.createCompanies(companyOnly.map(({ lead }) => companyBody(ctx, lead)));
+      for (const [i, { lead }] of companyOnly.entries())
+        await created(ctx, lead, ds[i] as Delivery, ids[i] ?? null, 'company');
+    } catch (err) {
+      await failed(ctx, ds, err);
+    }
   }
   if (contactsOnly.length > 0) {
     await intent(contactsOnly);
@@ -397,6 +414,17 @@ function contactBody(ctx: Ctx, lead: Lead) {
   };
 }
 
+/** The company a B2B lead names, set up like its contact: tag, responsible user, mapped fields. */
+function companyBody(ctx: Ctx, lead: Lead) {
+  const s = ctx.settings.entities.company;
+  return {
+    name: lead.company ?? '',
+    ...(s.responsibleUserId ? { responsible_user_id: s.responsibleUserId } : {}),
+    custom_fields_values: [...mappedValues(s, lead), ...marker(ctx, 'company', lead)],
+    _embedded: { tags: tagRefs(ctx.tag) },
+  };
+}
+
 function complexItem(ctx: Ctx, lead: Lead, ds: Map<Entity, Delivery>): AmoComplexLeadInput {
   const s = ctx.settings.entities.deal;
   return {
@@ -409,6 +437,10 @@ function complexItem(ctx: Ctx, lead: Lead, ds: Map<Entity, Delivery>): AmoComple
       tags: tagRefs(ctx.tag),
       ...(isDue(ds.get('contact'))
         ? { contacts: [contactBody(ctx, lead)] as [ReturnType<typeof contactBody>] }
+        : {}),
+      // amoCRM links a company created here to the deal and to the contact created with it.
+      ...(isDue(ds.get('company')) && lead.company
+        ? { companies: [companyBody(ctx, lead)] as [ReturnType<typeof companyBody>] }
         : {}),
     },
   };
@@ -432,7 +464,10 @@ async function recordCreated(
     const contact = ds.get('contact');
     if (isDue(contact)) await created(ctx, lead, contact, r.contact_id ?? null, 'contact');
     const company = ds.get('company');
-    if (isDue(company)) await settle(ctx, [company], 'skipped', 'the lead names no company');
+    if (isDue(company)) {
+      if (lead.company && r.company_id) await created(ctx, lead, company, r.company_id, 'company');
+      else await settle(ctx, [company], 'skipped', 'the lead names no company');
+    }
   }
   if (notes.length > 0)
     await ctx.client.addNotes('leads', notes).catch(async (err: unknown) => {

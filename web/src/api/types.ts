@@ -118,7 +118,7 @@ export interface Lead {
   type: LeadType;
   channel: string;
   externalId: string | null;
-  contact: { email: string | null; phone: string | null; name: string | null };
+  contact: { email: string | null; phone: string | null; name: string | null; company: string | null };
   subject: string | null;
   message: string | null;
   page: string | null;

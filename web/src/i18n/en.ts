@@ -222,6 +222,7 @@ export const en: Dict = {
   'lead.notFoundText': 'It may have been deleted with its project, or you have no access to it.',
   'lead.detailsTitle': 'Lead',
   'lead.name': 'Name',
+  'lead.company': 'Company',
   'lead.email': 'E-mail',
   'lead.phone': 'Phone',
   'lead.subject': 'Subject',

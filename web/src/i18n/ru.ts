@@ -220,6 +220,7 @@ export const ru = {
   'lead.notFoundText': 'Возможно, его удалили вместе с проектом или у вас нет к нему доступа.',
   'lead.detailsTitle': 'Обращение',
   'lead.name': 'Имя',
+  'lead.company': 'Компания',
   'lead.email': 'E-mail',
   'lead.phone': 'Телефон',
   'lead.subject': 'Тема',

@@ -37,6 +37,12 @@ function DetailsCard({ lead, dateTime }: { lead: Lead; dateTime: (iso: string) =
       <dl className="props" data-testid="lead-details">
         <dt>{t('lead.name')}</dt>
         <dd>{name ?? none}</dd>
+        {filled(lead.contact.company) && (
+          <>
+            <dt>{t('lead.company')}</dt>
+            <dd data-testid="lead-company">{lead.contact.company}</dd>
+          </>
+        )}
         <dt>{t('lead.email')}</dt>
         <dd>{email ? <a href={`mailto:${email}`}>{email}</a> : none}</dd>
         <dt>{t('lead.phone')}</dt>
