@@ -284,3 +284,47 @@ describe('weekly refresh in housekeeping', () => {
     expect(sealer.open(f?.refresh_token_enc ?? '')).toBe(fresh.tokens?.refreshToken);
   });
 });
+
+describe('the account subdomain changes', () => {
+  it('finds the new host by the refresh token and refreshes there, without asking to reconnect', async () => {
+    const renamed = await startFakeAmo();
+    const projectId = await insertProjectRow(database.db, accountId);
+    const tokens = await exchangeAuthorizationCode({
+      ...oauthOf(renamed),
+      code: renamed.authorizationCode(),
+    });
+    const row = await database.db
+      .insertInto('integrations')
+      .values({
+        project_id: projectId,
+        kind: 'amocrm',
+        settings: '{}',
+        base_url: renamed.url,
+        auth: 'oauth',
+        client_id: renamed.clientId,
+        client_secret_enc: sealer.seal(renamed.clientSecret),
+        redirect_uri: renamed.redirectUri,
+        ...sealTokensForInsert(sealer, tokens),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    try {
+      const oldUrl = renamed.url;
+      const newUrl = await renamed.rename('leadtrail-new');
+      const store = new AmoTokenStore(database.db, sealer, row.id);
+      const fresh = await store.renew(tokens.accessToken);
+      expect(fresh).not.toBe(tokens.accessToken);
+      const saved = await database.db
+        .selectFrom('integrations')
+        .select('base_url')
+        .where('id', '=', row.id)
+        .executeTakeFirstOrThrow();
+      expect(saved.base_url).toBe(newUrl);
+      expect(saved.base_url).not.toBe(oldUrl);
+      const client = new AmoClient({ baseUrl: saved.base_url, tokens: store });
+      expect((await client.account()).subdomain).toBe('leadtrail-new');
+    } finally {
+      await renamed.close();
+    }
+  });
+});

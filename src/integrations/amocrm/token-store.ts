@@ -10,7 +10,7 @@ import type { Db } from '../../db/connection.js';
 import type { IntegrationsTable } from '../../db/schema.js';
 import type { Sealer } from '../../security/sealed.js';
 import { AmoError } from './errors.js';
-import { refreshAccessToken } from './oauth-grants.js';
+import { currentAccountHost, refreshAccessToken } from './oauth-grants.js';
 import type { AmoTokens } from './schemas.js';
 import type { AmoTokenSource } from './transport.js';
 
@@ -143,12 +143,12 @@ export class AmoTokenStore implements AmoTokenSource {
         throw authError('the long-lived token was rejected; paste a new one');
       }
       const issuedAt = new Date();
-      const fresh = await this.#refresh(row, failed);
+      const { tokens: fresh, baseUrl } = await this.#refresh(row, failed);
       const sealed = sealTokensForInsert(this.sealer, fresh, issuedAt);
       // Stored before the token is used: the old refresh token is already spent.
       await trx
         .updateTable('integrations')
-        .set({ ...sealed, tokens_refreshed_at: issuedAt, updated_at: new Date() })
+        .set({ ...sealed, base_url: baseUrl, tokens_refreshed_at: issuedAt, updated_at: new Date() })
         .where('id', '=', this.integrationId)
         .execute();
       return { token: fresh.accessToken, auth: row.auth, expiresAt: sealed.access_expires_at.getTime() };
@@ -157,7 +157,7 @@ export class AmoTokenStore implements AmoTokenSource {
     return cur.token;
   }
 
-  async #refresh(row: Row, failed: string): Promise<AmoTokens> {
+  async #refresh(row: Row, failed: string): Promise<{ tokens: AmoTokens; baseUrl: string }> {
     const { client_id, client_secret_enc, redirect_uri, refresh_token_enc } = row;
     if (!client_id || !client_secret_enc || !redirect_uri || !refresh_token_enc) {
       throw authError('the amoCRM OAuth connection is incomplete; reconnect amoCRM');
@@ -165,9 +165,9 @@ export class AmoTokenStore implements AmoTokenSource {
     const clientSecret = this.#open(client_secret_enc);
     const refreshToken = this.#open(refresh_token_enc);
     const secrets = [refreshToken, clientSecret, failed];
-    try {
-      return await refreshAccessToken({
-        baseUrl: row.base_url,
+    const grant = (baseUrl: string) =>
+      refreshAccessToken({
+        baseUrl,
         clientId: client_id,
         clientSecret,
         redirectUri: redirect_uri,
@@ -175,6 +175,23 @@ export class AmoTokenStore implements AmoTokenSource {
         fetch: this.opts.fetch,
         timeoutMs: this.opts.timeoutMs,
       });
+    try {
+      try {
+        return { tokens: await grant(row.base_url), baseUrl: row.base_url };
+      } catch (e) {
+        // After the account's subdomain changed its old host refuses the grant (401/404): as the
+        // official SDK does, ask amoCRM for the account's current host and try once more there.
+        if (!(e instanceof AmoError) || (e.status !== 401 && e.status !== 404)) throw e;
+        const moved = await currentAccountHost({
+          baseUrl: row.base_url,
+          accessToken: failed,
+          refreshToken,
+          fetch: this.opts.fetch,
+          timeoutMs: this.opts.timeoutMs,
+        }).catch(() => null);
+        if (!moved || moved === row.base_url) throw e;
+        return { tokens: await grant(moved), baseUrl: moved };
+      }
     } catch (e) {
       if (!(e instanceof AmoError)) throw e;
       if (e.kind !== 'auth') throw withoutSecrets(e, secrets);

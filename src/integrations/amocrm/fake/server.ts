@@ -45,8 +45,14 @@ export interface FakeAmoOptions {
 }
 
 export interface FakeAmo {
-  /** base URL to give the client instead of https://{subdomain}.amocrm.ru */
-  url: string;
+  /** base URL to give the client instead of https://{subdomain}.amocrm.ru (the new one after a rename) */
+  readonly url: string;
+  /**
+   * The account's subdomain changes: it is served from a new address (returned), and the old one
+   * no longer knows it — its token endpoint answers 404 and its API 401 — except for the account
+   * host discovery, which the shared API domain keeps answering (docs §1.6).
+   */
+  rename(subdomain: string): Promise<string>;
   state: FakeAmoState;
   faults: FaultInjector;
   rateLimiter: RateLimiter;
@@ -129,6 +135,7 @@ export async function startFakeAmo(opts: FakeAmoOptions = {}): Promise<FakeAmo> 
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
+    const retired = retiredPorts.has(req.socket.localPort ?? 0);
     const u = new URL(req.url ?? '/', 'http://fake.invalid');
     const path = u.pathname;
     const base = `http://${req.headers.host ?? new URL(url).host}`;
@@ -175,6 +182,10 @@ export async function startFakeAmo(opts: FakeAmoOptions = {}): Promise<FakeAmo> 
       if (injected) return finish(injected, 'fault');
     }
 
+    if (retired && path !== '/oauth2/account/current/subdomain') {
+      if (isApi) return finish(problem(401, 'Account not found'), 'renamed');
+      return finish(oauthProblem(404, 'Account not found'), 'renamed');
+    }
     if (isOauth) {
       if (path === '/oauth2/access_token') {
         if (method !== 'POST') return finish(problem(405, 'Method not allowed'), 'ok');
@@ -261,22 +272,36 @@ export async function startFakeAmo(opts: FakeAmoOptions = {}): Promise<FakeAmo> 
     finish(reply, 'ok');
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) send(res, problem(500, e instanceof Error ? e.message : 'Internal error'));
-      else res.destroy();
+  const retiredPorts = new Set<number>();
+  const servers: ReturnType<typeof createServer>[] = [];
+  const listen = async (port: number): Promise<string> => {
+    const server = createServer((req, res) => {
+      handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) send(res, problem(500, e instanceof Error ? e.message : 'Internal error'));
+        else res.destroy();
+      });
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  url = `http://${host}:${addr.port}`;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, opts.host ?? '127.0.0.1', () => resolve());
+    });
+    servers.push(server);
+    const addr = server.address() as AddressInfo;
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return `http://${host}:${addr.port}`;
+  };
+  url = await listen(opts.port ?? 0);
 
   return {
-    url,
+    get url() {
+      return url;
+    },
+    async rename(subdomain: string) {
+      retiredPorts.add(Number(new URL(url).port));
+      state.account.subdomain = subdomain;
+      url = await listen(0);
+      return url;
+    },
     state,
     faults,
     rateLimiter: limiter,
@@ -285,11 +310,17 @@ export async function startFakeAmo(opts: FakeAmoOptions = {}): Promise<FakeAmo> 
     redirectUri: cfg.redirectUri,
     issueLongLivedToken: issueLL,
     authorizationCode: code,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const s of hanging) s.destroy();
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      for (const s of hanging) s.destroy();
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve, reject) => {
+              server.close((err) => (err ? reject(err) : resolve()));
+              server.closeAllConnections();
+            }),
+        ),
+      );
+    },
   };
 }
