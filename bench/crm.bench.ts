@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeAmo } from '../fakes/amocrm/server.js';
 import { loadConfig } from '../src/config.js';
-import { startFakeAmo } from '../src/integrations/amocrm/fake/server.js';
 import { createLogger } from '../src/logger.js';
 import { startService } from '../src/service.js';
 import { signUpOwner } from './baseline.js';

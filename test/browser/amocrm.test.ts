@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
+import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 import { browserAvailable, docScreenshot, launchChromium } from '../helpers/browser.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

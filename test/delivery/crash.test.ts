@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 import { loadConfig } from '../../src/config.js';
-import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningService, startService } from '../../src/service.js';
 import { signUp } from '../helpers/client.js';

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 import { createDb, type Db } from '../../src/db/connection.js';
 import { createRateGate, type RateGate } from '../../src/delivery/rate-gate.js';
 import type { AmoRateGate } from '../../src/integrations/amocrm/client.js';
 import { AmoClient, AmoError } from '../../src/integrations/amocrm/client.js';
-import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 /** The most acquisitions inside any half-open 1-second window. */

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 import {
   AmoClient,
   type AmoClientOptions,
@@ -14,7 +15,6 @@ import {
   refreshAccessToken,
   tagRefs,
 } from '../../src/integrations/amocrm/client.js';
-import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
 
 /** A long-lived token: nothing to renew. */
 function fixedTokens(token: string): AmoTokenSource & { renewed: string[] } {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
+import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 
 interface Res {
   status: number;

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 import { AmoClient, AmoError } from '../../src/integrations/amocrm/client.js';
-import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
 
 /**
  * amoCRM's hosts are mapped onto loopback servers by the fetch given to the client, so a redirect

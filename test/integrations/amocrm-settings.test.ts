@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
+import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 import { expectError } from '../helpers/assert.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

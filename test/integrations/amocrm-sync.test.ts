@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 import { AmoClient, readField } from '../../src/integrations/amocrm/client.js';
-import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
 import { sweepExpired } from '../../src/worker/housekeeping.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { collect, randomId } from '../helpers/collect.js';

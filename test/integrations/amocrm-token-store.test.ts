@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 import { createDb, type Db } from '../../src/db/connection.js';
 import {
   AmoClient,
@@ -7,7 +8,6 @@ import {
   type AmoTokens,
   exchangeAuthorizationCode,
 } from '../../src/integrations/amocrm/client.js';
-import { type FakeAmo, startFakeAmo } from '../../src/integrations/amocrm/fake/server.js';
 import {
   AMO_TOKEN_PURPOSE,
   AmoTokenStore,
