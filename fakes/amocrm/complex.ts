@@ -1,6 +1,6 @@
 /** POST /api/v4/leads/complex: lead + ≤1 contact + ≤1 company in one call, answered with a bare array. */
 import { type Ctx, requestIdOf } from './context.js';
-import { type Prepared, prepareEntity } from './entities.js';
+import { type Prepared, prepareEntity } from './entity-prepare.js';
 import { HAL, json, problem, type Reply, validationProblem } from './hal.js';
 import { addLink } from './links.js';
 import type { FakeAmoState } from './state.js';
