@@ -208,12 +208,14 @@ export interface LeadParams {
   mailbox: string | null;
 }
 
+/** lead.retry: a user asked to send the lead's deliveries again */
+export type LeadEventType = 'lead.created' | 'lead.attributed' | 'lead.retry';
+
 export interface LeadEventsTable {
   id: Generated<string>;
   project_id: string;
   lead_id: string;
-  /** lead.retry: a user asked to send the lead's deliveries again */
-  type: 'lead.created' | 'lead.attributed' | 'lead.retry';
+  type: LeadEventType;
   created_at: CreatedAt;
   dispatched_at: Date | null;
 }

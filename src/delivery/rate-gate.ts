@@ -7,8 +7,8 @@
  * next caller queues behind it. So there is no retry loop and no herd of pollers; callers are served
  * in the order the database saw them, whichever process they live in.
  */
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { takeRateToken } from '../db/queries/rate-buckets.js';
 
 /** Structurally the amoCRM client's AmoRateGate: called before every HTTP request. */
 export interface RateGate {
@@ -48,24 +48,7 @@ export function createRateGate(db: Db, key: string, opts: RateGateOptions): Rate
 
   return {
     async acquire(): Promise<void> {
-      // clock_timestamp() inside DO UPDATE is read after the row lock is taken, and only once (the
-      // sub-select): a "now" read before queueing on the lock would refill time the previous holder
-      // already counted. The database clock is the one every process shares.
-      const { rows } = await sql<{ tokens: number }>`
-        insert into rate_buckets as b (key, tokens, refilled_at)
-        values (${key}, ${burst - 1}::float8, clock_timestamp())
-        on conflict (key) do update set (tokens, refilled_at) = (
-          select
-            least(
-              ${burst}::float8,
-              b.tokens + greatest(0, extract(epoch from n.t - b.refilled_at)::float8) * ${rate}::float8
-            ) - 1,
-            greatest(b.refilled_at, n.t)
-          from (select clock_timestamp() as t) n
-        )
-        returning tokens`.execute(db);
-      const tokens = rows[0]?.tokens;
-      if (tokens === undefined) throw new Error('rate gate: the bucket upsert returned no row');
+      const tokens = await takeRateToken(db, key, { burst, rate });
       if (tokens < 0) await sleep(Math.ceil((-tokens / rate) * 1000));
     },
   };

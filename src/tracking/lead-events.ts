@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { visitorsWithWaitingLeads } from '../db/queries/leads.js';
 import { attributeWaitingLeads, createLead } from '../leads/create.js';
 import type { EnrichedEvent } from './events.js';
 
@@ -35,12 +35,7 @@ export async function leadsFromEvents(
     (e) => newVisitors.has(`${e.projectId}/${e.visitorId}`),
   );
   if (visitors.length === 0) return;
-  const waiting = await sql<{ project_id: string; visitor_id: string }>`
-    select distinct project_id, visitor_id from leads
-    where attributed_at is null
-      and (project_id, visitor_id) in (select * from unnest(${visitors.map((e) => e.projectId)}::uuid[],
-        ${visitors.map((e) => e.visitorId)}::text[]))`.execute(trx);
-  for (const w of waiting.rows) {
+  for (const w of await visitorsWithWaitingLeads(trx, visitors)) {
     const e = visitors.find((x) => x.projectId === w.project_id && x.visitorId === w.visitor_id);
     if (e) await attributeWaitingLeads(trx, e.project, w.visitor_id);
   }

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { createHitsPartition } from '../db/queries/hits.js';
 
 /** Partitions known to exist, per database (a process may talk to several, e.g. in tests). */
 const ensured = new WeakMap<Db, Set<string>>();
@@ -25,9 +25,7 @@ export async function ensureHitsPartition(db: Db, at: Date): Promise<void> {
   const from = monthStart(at).toISOString();
   const to = monthStart(at, 1).toISOString();
   try {
-    await sql`create table if not exists ${sql.table(name)} partition of hits for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(
-      db,
-    );
+    await createHitsPartition(db, name, from, to);
   } catch (err) {
     // 42P07: created by another process between our check and create.
     if ((err as { code?: string }).code !== '42P07') throw err;

@@ -1,6 +1,11 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
+import { deleteOldAuthFailures } from '../db/queries/auth-failures.js';
+import { closeExpiredDeliveryWindows } from '../db/queries/deliveries.js';
+import { deleteOldCollectedEvents } from '../db/queries/hits.js';
 import { staleOAuthIntegrations } from '../db/queries/integrations.js';
+import { deleteSpentInvitations } from '../db/queries/invitations.js';
+import { deleteOldPasswordResetRequests, deleteOldPasswordResets } from '../db/queries/password-resets.js';
+import { deleteExpiredSessions } from '../db/queries/sessions.js';
 import { AmoTokenStore } from '../integrations/amocrm/token-store.js';
 import type { Logger } from '../logger.js';
 import type { Sealer } from '../security/sealed.js';
@@ -17,50 +22,16 @@ export async function sweepExpired(db: Db): Promise<{
   deliveries: number;
   resets: number;
 }> {
-  const sessions = await db.deleteFrom('sessions').where('expires_at', '<', new Date()).executeTakeFirst();
-  const invitations = await db
-    .deleteFrom('invitations')
-    .where((eb) =>
-      eb.or([
-        eb('expires_at', '<', sql<Date>`now() - interval '30 days'`),
-        eb('accepted_at', '<', sql<Date>`now() - interval '30 days'`),
-      ]),
-    )
-    .executeTakeFirst();
-  const failures = await db
-    .deleteFrom('auth_failures')
-    .where('created_at', '<', sql<Date>`now() - interval '1 day'`)
-    .executeTakeFirst();
-  // Reset links live an hour and requests are counted over an hour: a day later neither matters.
-  const resets = await db
-    .deleteFrom('password_resets')
-    .where('expires_at', '<', sql<Date>`now() - interval '1 day'`)
-    .executeTakeFirst();
-  await db
-    .deleteFrom('password_reset_requests')
-    .where('created_at', '<', sql<Date>`now() - interval '1 day'`)
-    .execute();
-  // Retried tracker events arrive within minutes; a week of event ids is plenty to recognise them.
-  const events = await db
-    .deleteFrom('collected_events')
-    .where('received_at', '<', sql<Date>`now() - interval '7 days'`)
-    .executeTakeFirst();
+  const sessions = await deleteExpiredSessions(db);
+  const invitations = await deleteSpentInvitations(db);
+  const failures = await deleteOldAuthFailures(db);
+  const resets = await deleteOldPasswordResets(db);
+  await deleteOldPasswordResetRequests(db);
+  const events = await deleteOldCollectedEvents(db);
   // A created entity waited for visit data that never came: the window is over, it is done.
-  const waited = await db
-    .updateTable('deliveries')
-    .set({ state: 'done', reason: 'no visit data arrived within the window', updated_at: new Date() })
-    .where('state', '=', 'waiting')
-    .where('window_ends_at', '<', new Date())
-    .executeTakeFirst();
+  const deliveries = await closeExpiredDeliveryWindows(db);
   await ensureUpcomingPartitions(db);
-  return {
-    deliveries: Number(waited.numUpdatedRows),
-    events: Number(events.numDeletedRows),
-    sessions: Number(sessions.numDeletedRows),
-    invitations: Number(invitations.numDeletedRows),
-    failures: Number(failures.numDeletedRows),
-    resets: Number(resets.numDeletedRows),
-  };
+  return { deliveries, events, sessions, invitations, failures, resets };
 }
 
 /** amoCRM refresh tokens die after 3 months unused: a quiet project's are renewed well before. */

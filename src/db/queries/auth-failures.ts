@@ -46,3 +46,12 @@ export function admitAuthAttempt(
 export async function clearAuthFailures(db: Db, email: string): Promise<void> {
   await db.deleteFrom('auth_failures').where('email', '=', email).execute();
 }
+
+/** Removes the sign-in failures over a day old (far past any counting window); returns how many. */
+export async function deleteOldAuthFailures(db: Db): Promise<number> {
+  const r = await db
+    .deleteFrom('auth_failures')
+    .where('created_at', '<', sql<Date>`now() - interval '1 day'`)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../connection.js';
+import type { IntegrationKind } from '../schema.js';
 
 /** The delivery states that still have something to send. */
 const OPEN = ['pending', 'waiting', 'searching'] as const;
@@ -173,4 +174,19 @@ export function staleOAuthIntegrations(db: Db, before: Date): Promise<Array<{ id
     .where('refresh_token_enc', 'is not', null)
     .where(sql<boolean>`coalesce(tokens_refreshed_at, created_at) < ${before}`)
     .execute();
+}
+
+/** The base URL of the project's integration of this kind (links to remote entities), if any. */
+export async function integrationBaseUrl(
+  db: Db,
+  projectId: string,
+  kind: IntegrationKind,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('integrations')
+    .select('base_url')
+    .where('project_id', '=', projectId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  return row?.base_url ?? null;
 }

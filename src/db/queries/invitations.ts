@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../connection.js';
 import type { Invitation, UserRole } from '../schema.js';
 
@@ -81,4 +82,18 @@ export async function markInvitationAccepted(db: Db, id: string): Promise<boolea
     .where('accepted_at', 'is', null)
     .executeTakeFirst();
   return r.numUpdatedRows > 0n;
+}
+
+/** Removes the invitations expired or accepted over 30 days ago; returns how many. */
+export async function deleteSpentInvitations(db: Db): Promise<number> {
+  const r = await db
+    .deleteFrom('invitations')
+    .where((eb) =>
+      eb.or([
+        eb('expires_at', '<', sql<Date>`now() - interval '30 days'`),
+        eb('accepted_at', '<', sql<Date>`now() - interval '30 days'`),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

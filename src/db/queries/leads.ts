@@ -1,6 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../connection.js';
-import type { Lead, LeadParams, LeadsTable, LeadType } from '../schema.js';
+import type { Lead, LeadEventType, LeadParams, LeadsTable, LeadType } from '../schema.js';
 
 export function findLeadByExternalId(
   db: Db,
@@ -105,9 +105,25 @@ export async function addLeadEvent(
   db: Db,
   projectId: string,
   leadId: string,
-  type: 'lead.created' | 'lead.attributed',
+  type: LeadEventType,
 ): Promise<void> {
   await db.insertInto('lead_events').values({ project_id: projectId, lead_id: leadId, type }).execute();
+}
+
+/**
+ * Of these (project, visitor) pairs, those with leads still waiting for attribution (leads sent
+ * with a visitor id whose hits had not come yet).
+ */
+export async function visitorsWithWaitingLeads(
+  db: Db,
+  visitors: ReadonlyArray<{ projectId: string; visitorId: string }>,
+): Promise<Array<{ project_id: string; visitor_id: string }>> {
+  const waiting = await sql<{ project_id: string; visitor_id: string }>`
+    select distinct project_id, visitor_id from leads
+    where attributed_at is null
+      and (project_id, visitor_id) in (select * from unnest(${visitors.map((e) => e.projectId)}::uuid[],
+        ${visitors.map((e) => e.visitorId)}::text[]))`.execute(db);
+  return waiting.rows;
 }
 
 export function findLead(db: Db, accountId: string, id: string): Promise<Lead | undefined> {

@@ -65,3 +65,22 @@ export async function consumePasswordReset(db: Db, tokenHash: string): Promise<s
 export async function deleteUserPasswordResets(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('password_resets').where('user_id', '=', userId).execute();
 }
+
+// Reset links live an hour and requests are counted over an hour: a day later neither matters.
+
+/** Removes the reset links expired over a day ago; returns how many. */
+export async function deleteOldPasswordResets(db: Db): Promise<number> {
+  const r = await db
+    .deleteFrom('password_resets')
+    .where('expires_at', '<', sql<Date>`now() - interval '1 day'`)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Removes the reset requests over a day old. */
+export async function deleteOldPasswordResetRequests(db: Db): Promise<void> {
+  await db
+    .deleteFrom('password_reset_requests')
+    .where('created_at', '<', sql<Date>`now() - interval '1 day'`)
+    .execute();
+}

@@ -23,3 +23,9 @@ export async function deleteUserSessions(db: Db, userId: string, exceptIdHash?: 
   if (exceptIdHash) q = q.where('id', '!=', exceptIdHash);
   await q.execute();
 }
+
+/** Removes the sessions past their expiry; returns how many. */
+export async function deleteExpiredSessions(db: Db): Promise<number> {
+  const r = await db.deleteFrom('sessions').where('expires_at', '<', new Date()).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

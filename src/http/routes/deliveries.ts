@@ -1,8 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
+import { listLeadDeliveries } from '../../db/queries/deliveries.js';
+import { listIntegrationLog } from '../../db/queries/integration-log.js';
+import { integrationBaseUrl } from '../../db/queries/integrations.js';
 import { findLead } from '../../db/queries/leads.js';
 import type { Delivery } from '../../db/schema.js';
+import { retryDelivery } from '../../delivery/retry.js';
 import { requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -55,15 +59,7 @@ const MAX_BIGINT = 2n ** 63n - 1n;
 export const deliveryRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
-    const baseUrlOf = async (projectId: string) =>
-      (
-        await ctx.db
-          .selectFrom('integrations')
-          .select('base_url')
-          .where('project_id', '=', projectId)
-          .where('kind', '=', 'amocrm')
-          .executeTakeFirst()
-      )?.base_url ?? null;
+    const baseUrlOf = (projectId: string) => integrationBaseUrl(ctx.db, projectId, 'amocrm');
 
     app.get(
       '/leads/:id/deliveries',
@@ -79,20 +75,12 @@ export const deliveryRoutes =
         const who = requireUser(req);
         const lead = await findLead(ctx.db, who.account.id, req.params.id);
         if (!lead) throw notFound();
-        const rows = await ctx.db
-          .selectFrom('deliveries')
-          .selectAll()
-          .where('lead_id', '=', lead.id)
-          .orderBy('created_at')
-          .orderBy('entity')
-          .execute();
+        const rows = await listLeadDeliveries(ctx.db, lead.id);
         const base = await baseUrlOf(lead.project_id);
         return { items: rows.map((d) => toJson(d, base)) };
       },
     );
 
-    // A retry resets the delivery and queues the lead's sync again through the outbox, so it is
-    // picked up like any new event (and at once by a running worker).
     app.post(
       '/deliveries/:id/retry',
       {
@@ -105,35 +93,9 @@ export const deliveryRoutes =
       },
       async (req) => {
         const who = requireRole(req, 'admin');
-        const d = await ctx.db
-          .selectFrom('deliveries')
-          .innerJoin('projects', 'projects.id', 'deliveries.project_id')
-          .selectAll('deliveries')
-          .where('deliveries.id', '=', req.params.id)
-          .where('projects.account_id', '=', who.account.id)
-          .executeTakeFirst();
-        if (!d) throw notFound();
-        const updated = await ctx.db.transaction().execute(async (trx) => {
-          const row = await trx
-            .updateTable('deliveries')
-            .set({
-              state: 'pending',
-              reason: null,
-              last_error: null,
-              attempts: 0,
-              window_ends_at: (eb) => eb.fn('greatest', [eb.ref('window_ends_at'), eb.val(new Date())]),
-              updated_at: new Date(),
-            })
-            .where('id', '=', d.id)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          await trx
-            .insertInto('lead_events')
-            .values({ project_id: d.project_id, lead_id: d.lead_id, type: 'lead.retry' })
-            .execute();
-          return row;
-        });
-        return toJson(updated, await baseUrlOf(d.project_id));
+        const updated = await retryDelivery(ctx.db, who.account.id, req.params.id);
+        if (!updated) throw notFound();
+        return toJson(updated, await baseUrlOf(updated.project_id));
       },
     );
 
@@ -162,15 +124,10 @@ export const deliveryRoutes =
         const who = requireUser(req);
         const project = await ownProject(ctx.db, who, req.params.id);
         const { cursor, limit } = req.query;
-        let q = ctx.db
-          .selectFrom('integration_log')
-          .selectAll()
-          .where('project_id', '=', project.id)
-          .where('destination', '=', 'amocrm')
-          .orderBy('id', 'desc')
-          .limit(limit + 1);
-        if (cursor) q = q.where('id', '<', cursor);
-        const rows = await q.execute();
+        const rows = await listIntegrationLog(ctx.db, project.id, 'amocrm', {
+          before: cursor,
+          limit: limit + 1,
+        });
         const page = rows.slice(0, limit);
         return {
           items: page.map((r) => ({

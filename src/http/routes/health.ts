@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { pingDatabase } from '../../db/connection.js';
 import type { AppContext } from '../context.js';
 
 export const healthRoutes =
@@ -30,7 +30,7 @@ export const healthRoutes =
       },
       async (_req, reply) => {
         try {
-          await sql`select 1`.execute(ctx.db);
+          await pingDatabase(ctx.db);
         } catch {
           return reply.status(503).send({ status: 'not_ready' as const, reason: 'database unavailable' });
         }
