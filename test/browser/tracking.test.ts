@@ -5,6 +5,7 @@ import { browserAvailable, launchChromium } from '../helpers/browser.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startTestSite } from '../helpers/test-site.js';
+import { until } from '../helpers/until.js';
 
 // Headless Chromium says "HeadlessChrome", which is (rightly) a bot; a visitor's browser does not.
 const DESKTOP_UA =
@@ -48,14 +49,15 @@ describe.skipIf(!browserAvailable)('tracking a visitor from ad to lead in Chromi
   async function leads(): Promise<LeadJson[]> {
     return (await owner.get<{ items: LeadJson[] }>(`/api/v1/projects/${projectId}/leads`)).body.items;
   }
-  async function waitForLeads(n: number): Promise<LeadJson[]> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const items = await leads();
-      if (items.length >= n || Date.now() > deadline) return items;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const waitForLeads = (n: number) =>
+    until(
+      `${n} lead(s)`,
+      async () => {
+        const items = await leads();
+        return items.length >= n && items;
+      },
+      10_000,
+    );
 
   it('attributes a native form and a fetch form to the visitor’s path, with GA and Metrica ids', async () => {
     const page = await context.newPage();
@@ -161,20 +163,22 @@ describe.skipIf(!browserAvailable)('tracking a visitor from ad to lead in Chromi
     await page.click('#count');
     expect(await page.textContent('#count')).toBe('2');
     const cid = String(await page.evaluate('window.leadtrail.clientId()'));
-    const deadline = Date.now() + 10_000;
-    let hits = 0;
-    while (Date.now() < deadline && hits === 0) {
-      hits = (
-        await server.db
-          .selectFrom('hits')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('visitor_id', '=', cid)
-          .where('url', '=', `${site.origin}/broken`)
-          .executeTakeFirstOrThrow()
-      ).n as number;
-      if (!hits) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(Number(hits)).toBe(1);
+    const hits = await until(
+      'the page view of /broken',
+      async () =>
+        Number(
+          (
+            await server.db
+              .selectFrom('hits')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('visitor_id', '=', cid)
+              .where('url', '=', `${site.origin}/broken`)
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      10_000,
+    );
+    expect(hits).toBe(1);
     // Only the site's own two errors: nothing from the tracker.
     expect(errors.every((m) => /site script failed|undefinedFunctionOfTheSite/.test(m))).toBe(true);
     expect(errors).toHaveLength(2);

@@ -6,6 +6,7 @@ import { createRateGate, type RateGate } from '../../src/delivery/rate-gate.js';
 import type { AmoRateGate } from '../../src/integrations/amocrm/client.js';
 import { AmoClient, AmoError } from '../../src/integrations/amocrm/client.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { until } from '../helpers/until.js';
 
 /** The most acquisitions inside any half-open 1-second window. */
 function maxPerSecond(stamps: readonly number[]): number {
@@ -29,14 +30,6 @@ async function burstOf(gates: readonly RateGate[], n: number): Promise<number[]>
     }),
   );
   return stamps;
-}
-
-async function until(cond: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error('condition not met in time');
 }
 
 let database: TestDatabase;
@@ -108,14 +101,18 @@ describe('rate gate', () => {
     const b = createRateGate(other, 'amocrm:b', { perSecond: 7 });
     // Key a gets booked about two seconds ahead.
     const queued = burstOf([a], 14);
-    await until(async () => {
-      const row = await database.db
-        .selectFrom('rate_buckets')
-        .select('tokens')
-        .where('key', '=', 'amocrm:a')
-        .executeTakeFirst();
-      return row !== undefined && row.tokens <= -12;
-    });
+    await until(
+      'key a booked two seconds ahead',
+      async () => {
+        const row = await database.db
+          .selectFrom('rate_buckets')
+          .select('tokens')
+          .where('key', '=', 'amocrm:a')
+          .executeTakeFirst();
+        return row !== undefined && row.tokens <= -12;
+      },
+      { timeout: 2_000, interval: 5 },
+    );
 
     let t = performance.now();
     await b.acquire();

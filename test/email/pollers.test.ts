@@ -5,6 +5,7 @@ import type { IncomingEmail } from '../../src/email/mailbox-reader.js';
 import { type MailboxPollers, notifyMailboxesChanged, startMailboxPollers } from '../../src/email/pollers.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { dovecotAvailable, startDovecot, type TestDovecot } from '../helpers/dovecot.js';
+import { until } from '../helpers/until.js';
 import {
   addMailbox,
   createProject,
@@ -14,7 +15,6 @@ import {
   mailboxRow,
   SECRET_KEY,
   sealer,
-  waitFor,
 } from './fixtures.js';
 
 describe.skipIf(!dovecotAvailable)('mailbox pollers: one reader per mailbox across processes', () => {
@@ -68,13 +68,13 @@ describe.skipIf(!dovecotAvailable)('mailbox pollers: one reader per mailbox acro
     const a = processWith(record('A'));
     const b = processWith(record('B'));
     await Promise.all([a.refresh(), b.refresh()]);
-    await waitFor('twenty messages', () => delivered.length >= 20);
+    await until('twenty messages', () => delivered.length >= 20);
     expect([...a.held(), ...b.held()]).toEqual([box.id]);
     const holder = a.held().length ? 'A' : 'B';
     expect(new Set(delivered.map((d) => d.by))).toEqual(new Set([holder]));
 
     for (let i = 20; i < 25; i++) await dovecot.append(u.user, 'INBOX', mail({ subject: `Письмо ${i}` }));
-    await waitFor('25 messages', () => delivered.length >= 25);
+    await until('25 messages', () => delivered.length >= 25);
 
     // The holder's lock connection dies (a crashed process): its lock goes, the readers stop,
     // and a process takes the mailbox over at its next try.
@@ -84,9 +84,9 @@ describe.skipIf(!dovecotAvailable)('mailbox pollers: one reader per mailbox acro
       `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'leadtrail mailbox locks'`,
     );
     await admin.end();
-    await waitFor('a new holder', () => a.held().length + b.held().length === 1, 10_000);
+    await until('a new holder', () => a.held().length + b.held().length === 1, 10_000);
     for (let i = 25; i < 30; i++) await dovecot.append(u.user, 'INBOX', mail({ subject: `Письмо ${i}` }));
-    await waitFor('30 messages', () => delivered.length >= 30);
+    await until('30 messages', () => delivered.length >= 30);
     await new Promise((r) => setTimeout(r, 1_000));
 
     expect(delivered).toHaveLength(30);
@@ -99,9 +99,9 @@ describe.skipIf(!dovecotAvailable)('mailbox pollers: one reader per mailbox acro
     // A clean stop lets go at once: the other process goes on.
     const [stopped, other] = a.held().length ? [a, b] : [b, a];
     await stopped.stop();
-    await waitFor('the other process to hold it', () => other.held().length === 1, 5_000);
+    await until('the other process to hold it', () => other.held().length === 1, 5_000);
     await dovecot.append(u.user, 'INBOX', mail({ subject: 'После остановки' }));
-    await waitFor('31 messages', () => delivered.length >= 31);
+    await until('31 messages', () => delivered.length >= 31);
     await other.stop();
     await database.db.deleteFrom('mailboxes').where('id', '=', box.id).execute();
   });
@@ -124,9 +124,9 @@ describe.skipIf(!dovecotAvailable)('mailbox pollers: one reader per mailbox acro
     });
     // As the settings API does after saving: every process hears it at once.
     await notifyMailboxesChanged(database.db);
-    await waitFor('both mailboxes taken', () => p.held().length === 2, 5_000);
+    await until('both mailboxes taken', () => p.held().length === 2, 5_000);
     expect(p.held().sort()).toEqual([good.id, broken.id].sort());
-    await waitFor(
+    await until(
       'the broken one in error',
       async () => (await mailboxRow(database.db, broken.id)).status === 'error',
     );
@@ -134,7 +134,7 @@ describe.skipIf(!dovecotAvailable)('mailbox pollers: one reader per mailbox acro
       'Login refused by the server: Authentication failed. [AUTHENTICATIONFAILED]',
     );
     await dovecot.append(u2.user, 'INBOX', mail({ subject: 'Хороший ящик' }));
-    await waitFor('the good mailbox message', () => got.length >= 1);
+    await until('the good mailbox message', () => got.length >= 1);
 
     // The password is fixed: the reader starts over with it.
     await database.db
@@ -143,12 +143,12 @@ describe.skipIf(!dovecotAvailable)('mailbox pollers: one reader per mailbox acro
       .where('id', '=', broken.id)
       .execute();
     await p.refresh();
-    await waitFor(
+    await until(
       'the fixed one connected',
       async () => (await mailboxRow(database.db, broken.id)).status === 'connected',
     );
     await dovecot.append(u3.user, 'INBOX', mail({ subject: 'Починили' }));
-    await waitFor('the fixed mailbox message', () => got.length >= 2);
+    await until('the fixed mailbox message', () => got.length >= 2);
     expect(got.map((m) => m.subject)).toEqual(['Хороший ящик', 'Починили']);
 
     // Removed: no longer read, its lock let go.

@@ -8,6 +8,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { freePort } from './server.js';
+import { until } from './until.js';
 
 const run = promisify(execFile);
 
@@ -255,16 +256,12 @@ export async function startDovecot(opts: { users?: DovecotUser[] } = {}): Promis
       // bump the mtime and wait until a login would work. Users given to startDovecot need no wait.
       passwdStamp = Math.max(Math.floor(Date.now() / 1000), passwdStamp + 1);
       await utimes(passwdFile, passwdStamp, passwdStamp);
-      const deadline = Date.now() + 5_000;
-      for (;;) {
-        const ok = await doveadm('auth', 'test', '-x', 'service=imap', user, password).then(
+      const knows = () =>
+        doveadm('auth', 'test', '-x', 'service=imap', user, password).then(
           () => true,
           () => false,
         );
-        if (ok) break;
-        if (Date.now() > deadline) throw new Error(`dovecot does not know ${user} yet`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await until(`dovecot to know ${user}`, knows, { timeout: 5_000, interval: 100 });
       users.push(u);
     },
     append: async (user, folder, raw, o = {}) => {
@@ -409,21 +406,16 @@ service imap-login {
 `;
 }
 
-function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
+async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
+  const listens = () =>
+    new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
+      const answer = (up: boolean) => {
         s.destroy();
-        resolve();
-      });
-      s.once('error', () => {
-        s.destroy();
-        if (Date.now() > deadline) reject(new Error(`nothing listens on ${port}`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
+        resolve(up);
+      };
+      s.once('connect', () => answer(true));
+      s.once('error', () => answer(false));
+    });
+  await until(`something to listen on ${port}`, listens, timeoutMs);
 }

@@ -7,20 +7,13 @@ import { messages } from '../../src/http/messages.js';
 import { saveConnection } from '../../src/integrations/amocrm/store.js';
 import { AMO_TOKEN_PURPOSE } from '../../src/integrations/amocrm/token-store.js';
 import { Sealer } from '../../src/security/sealed.js';
-import {
-  addMailbox,
-  createProject,
-  logger,
-  mailboxRow,
-  SECRET_KEY,
-  sealer,
-  waitFor,
-} from '../email/fixtures.js';
+import { addMailbox, createProject, logger, mailboxRow, SECRET_KEY, sealer } from '../email/fixtures.js';
 import { expectError } from '../helpers/assert.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { type CountingListener, countingListener } from '../helpers/listener.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { until } from '../helpers/until.js';
 
 /** Every notation of a loopback, link-local or private address that must be refused. */
 const MAPPED = ['::ffff:7f00:1', '::ffff:a9fe:a9fe', '::ffff:0a00:0001', '::ffff:c0a8:0001'];
@@ -143,7 +136,7 @@ describe('the address is checked again on every connection', () => {
         onMessage: async () => undefined,
         backoff: { minMs: 50, maxMs: 100 },
       });
-      const seen = await waitFor('the refused status', async () => {
+      const seen = await until('the refused status', async () => {
         const r = await mailboxRow(database.db, row.id);
         return r.status === 'error' && asked >= 3 ? r : null;
       });
@@ -163,7 +156,7 @@ describe('the address is checked again on every connection', () => {
       password: 'пароль',
     });
     await notifyMailboxesChanged(server.db);
-    await waitFor(
+    await until(
       'the poller to refuse it',
       async () => (await mailboxRow(server.db, row.id)).status === 'error',
     );
