@@ -10,16 +10,8 @@ import {
 } from '../../src/email/mailbox-reader.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { dovecotAvailable, startDovecot, type TestDovecot } from '../helpers/dovecot.js';
-import {
-  addMailbox,
-  createProject,
-  logger,
-  loopbackGuard,
-  mail,
-  mailboxRow,
-  sealer,
-  waitFor,
-} from './fixtures.js';
+import { until } from '../helpers/until.js';
+import { addMailbox, createProject, logger, loopbackGuard, mail, mailboxRow, sealer } from './fixtures.js';
 
 describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () => {
   let dovecot: TestDovecot;
@@ -102,7 +94,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
 
   /** waits for a full look at the folders that ended after `after` */
   async function synced(mailboxId: string, after: Date) {
-    await waitFor('a sync', async () => {
+    await until('a sync', async () => {
       const row = await mailboxRow(database.db, mailboxId);
       return row.last_sync_at && row.last_sync_at > after ? row : null;
     });
@@ -142,7 +134,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
     const { got, onMessage } = collector();
     const t0 = new Date();
     const reader = start(row, onMessage);
-    await waitFor('two messages', () => got.length >= 2);
+    await until('two messages', () => got.length >= 2);
     expect(got.map((m) => m.subject)).toEqual(['Хочу заказать диван', 'Заявка']);
     expect(got[0]).toMatchObject({
       place: { mailboxId: row.id, folder: 'INBOX', uid: 2 },
@@ -173,7 +165,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
 
     // Incremental: only the new one.
     await dovecot.append(user, 'INBOX', mail({ subject: 'Ещё вопрос' }));
-    await waitFor('the third message', () => got.length >= 3);
+    await until('the third message', () => got.length >= 3);
     expect(got.map((m) => m.place.uid)).toEqual([2, 3, 4]);
     await reader.stop();
 
@@ -183,7 +175,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
     const second = start(row, again.onMessage);
     await synced(row.id, t1);
     await dovecot.append(user, 'INBOX', mail({ subject: 'После перезапуска' }));
-    await waitFor('the message after the restart', () => again.got.length >= 1);
+    await until('the message after the restart', () => again.got.length >= 1);
     expect(again.got.map((m) => m.subject)).toEqual(['После перезапуска']);
     await second.stop();
   });
@@ -198,9 +190,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
       return { raw: mail({ subject: `История ${i}`, body: `${i} ${filler}`, date }), date };
     });
     const expected = messages.filter((m) => Math.floor(m.date.getTime() / 1000) * 1000 >= since.getTime());
-    const started = Date.now();
     await dovecot.bulkAppend(user, 'INBOX', messages);
-    const seeded = Date.now() - started;
     expect((await dovecot.list(user, 'INBOX')).length).toBe(5_000);
 
     const { got, onMessage } = collector();
@@ -209,10 +199,9 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
     const sampler = setInterval(() => {
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     }, 10);
-    const t0 = Date.now();
+    const t0 = new Date();
     const reader = start(row, onMessage);
-    await synced(row.id, new Date(t0));
-    const took = Date.now() - t0;
+    await synced(row.id, t0);
     clearInterval(sampler);
     await reader.stop();
 
@@ -230,12 +219,8 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
       .at(-1);
     const bodies = Number(/body_count=(\d+)/.exec(session ?? '')?.[1] ?? -1);
     const out = Number(/ out=(\d+)/.exec(session ?? '')?.[1] ?? -1);
-    console.log(
-      `5,000-message mailbox: seeded in ${seeded} ms; ${got.length} newer messages imported in ${took} ms; ` +
-        `server sent ${out} bytes (${bodies} bodies); peak RSS growth ${((rssPeak - rssBefore) / 1048576).toFixed(1)} MB`,
-    );
-    expect(out).toBeLessThan(1_000_000); // the whole mailbox is ~14 MB
-    expect(rssPeak - rssBefore).toBeLessThan(100 * 1048576);
+    expect(out, `bytes the server sent (${bodies} bodies)`).toBeLessThan(1_000_000); // the mailbox is ~14 MB
+    expect(rssPeak - rssBefore, 'peak RSS growth in bytes').toBeLessThan(100 * 1048576);
   });
 
   it('picks up a new APPEND through IDLE within 2 s (and by polling when IDLE is off)', async () => {
@@ -249,21 +234,20 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
       await new Promise((r) => setTimeout(r, 300));
       const t0 = Date.now();
       await dovecot.append(user, 'INBOX', mail({ subject: `IDLE ${i}` }));
-      await waitFor('the IDLE message', () => got.length > i, 5_000, 5);
+      await until('the IDLE message', () => got.length > i, { timeout: 5_000, interval: 5 });
       latencies.push(Date.now() - t0);
     }
-    console.log(`IDLE latency (APPEND → onMessage): ${latencies.join(', ')} ms`);
-    expect(Math.max(...latencies)).toBeLessThan(2_000);
+    expect(Math.max(...latencies), `IDLE latencies (APPEND → onMessage): ${latencies} ms`).toBeLessThan(
+      2_000,
+    );
     await reader.stop();
 
     const polled = collector();
     const t1 = new Date();
     const poller = start(row, polled.onMessage, { idle: false, pollSeconds: 1 });
     await synced(row.id, t1);
-    const t0 = Date.now();
     await dovecot.append(user, 'INBOX', mail({ subject: 'polled' }));
-    await waitFor('the polled message', () => polled.got.length >= 1, 5_000);
-    console.log(`polling (1 s) latency: ${Date.now() - t0} ms`);
+    await until('the polled message', () => polled.got.length >= 1, 5_000);
     expect(polled.got.map((m) => m.subject)).toEqual(['polled']);
     await poller.stop();
   });
@@ -275,7 +259,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
     const { got, onMessage } = collector();
     const t0 = new Date();
     const reader = start(row, onMessage);
-    await waitFor('two messages', () => got.length >= 2);
+    await until('two messages', () => got.length >= 2);
     await synced(row.id, t0);
     const before = await folderState(row.id);
 
@@ -283,7 +267,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
     await dovecot.append(user, 'INBOX', mail({ subject: 'Третье' }));
     const t1 = new Date();
     reader.wake();
-    await waitFor('the third message', () => got.length >= 3);
+    await until('the third message', () => got.length >= 3);
     await synced(row.id, t1);
     expect(got.map((m) => m.subject)).toEqual(['Первое', 'Второе', 'Третье']);
     expect(got[2]?.place.uidValidity).toBe(4242);
@@ -309,7 +293,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
       // Stop from inside the fifth delivery: the reader finishes it and goes.
       if (seen.length === 5) stopping = reader?.stop() ?? null;
     });
-    await waitFor('the stop', () => stopping !== null);
+    await until('the stop', () => stopping !== null);
     await stopping;
     expect(seen).toHaveLength(5);
     expect((await folderState(row.id))?.last_uid).toBe(5);
@@ -324,7 +308,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
       // The recommended contract: the lead's side records the place itself.
       await recordEmailMessage(database.db, m.place, { messageId: m.messageId, ignored: 'lead saved here' });
     });
-    await waitFor('all twelve', () => seen.length >= 12);
+    await until('all twelve', () => seen.length >= 12);
     await second.stop();
     expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => `Поток ${i}`));
     expect(places.filter((p) => p.endsWith('/8'))).toHaveLength(3);
@@ -351,7 +335,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
     const { got, onMessage } = collector();
     const t0 = new Date();
     const reader = start(row, onMessage);
-    await waitFor('five messages', () => got.length >= 5);
+    await until('five messages', () => got.length >= 5);
     await synced(row.id, t0);
     await reader.stop();
     expect(got.map((m) => [m.subject, m.autoReason])).toEqual([
@@ -375,7 +359,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
     const { got, onMessage } = collector();
     const t0 = new Date();
     const reader = start(row, onMessage, { maxMessageBytes: 64 * 1024 });
-    await waitFor('both messages', () => got.length >= 2);
+    await until('both messages', () => got.length >= 2);
     await synced(row.id, t0);
     await reader.stop();
     const inLeads = got.find((m) => m.subject === 'В папке Leads');
@@ -415,7 +399,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
     const ids = [badPassword.id, tlsOnPlain.id, plainOnTls.id, refused.id, noFolder.id];
     for (const id of ids) start(await mailboxRow(database.db, id), noMessages, { connectTimeoutMs: 2_000 });
 
-    const statuses = await waitFor(
+    const statuses = await until(
       'every bad mailbox in error',
       async () => {
         const rows = await Promise.all(ids.map((id) => mailboxRow(database.db, id)));
@@ -424,7 +408,6 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
       15_000,
     );
     const words = Object.fromEntries(statuses.map((r) => [r.id, r.status_message ?? '']));
-    console.log('status messages:', JSON.stringify(Object.values(words), null, 1));
     expect(words[badPassword.id]).toBe(
       'Login refused by the server: Authentication failed. [AUTHENTICATIONFAILED]',
     );
@@ -438,7 +421,7 @@ describe.skipIf(!dovecotAvailable)('mailbox reader against a real Dovecot', () =
 
     // Meanwhile the good one reads on.
     await dovecot.append(good.user, 'INBOX', mail({ subject: 'Всё работает' }));
-    await waitFor('the good mailbox message', () => got.length >= 1);
+    await until('the good mailbox message', () => got.length >= 1);
     expect(await mailboxRow(database.db, good.row.id)).toMatchObject({ status: 'connected' });
   });
 

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { until } from './until.js';
 
 export interface Spawned {
   child: ChildProcess;
@@ -24,19 +25,14 @@ export function runCli(args: string[], env: Record<string, string>): Spawned {
   return { child, output: () => out, exited };
 }
 
-/** Polls until the URL answers 200 or the deadline passes; returns the time it took. */
-export async function waitForOk(url: string, timeoutMs = 30_000): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return Date.now() - started;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+/** Polls until the URL answers 200, or fails after `timeoutMs`. */
+export async function waitForOk(url: string, timeoutMs = 30_000): Promise<void> {
+  const ok = () =>
+    fetch(url).then(
+      (r) => r.ok,
+      () => false, // not listening yet
+    );
+  await until(`${url} to answer 200`, ok, timeoutMs);
 }
 
 export function isAlive(pid: number): boolean {
