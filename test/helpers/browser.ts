@@ -7,11 +7,13 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Browser tests need Debian's Chromium. Where it is missing they are skipped with a visible note,
- * unless REQUIRE_BROWSER is set (CI sets it): then a missing browser fails the run.
+ * unless REQUIRE_BROWSER or CI is set: then a missing browser fails the run. Only tests that drive
+ * the browser may skip on it.
  */
 export const browserAvailable = existsSync(CHROMIUM);
 if (!browserAvailable) {
-  if (process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} does not exist`);
+  if (process.env.REQUIRE_BROWSER || process.env.CI)
+    throw new Error(`REQUIRE_BROWSER or CI is set but ${CHROMIUM} does not exist`);
   console.warn(`browser tests skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 }
 
