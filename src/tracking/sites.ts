@@ -9,7 +9,7 @@ export interface Site extends LeadProject {
   domains: string[];
 }
 
-/** Announced by the projects table's triggers (migration 0011) with the changed site key. */
+/** Announced by the projects table's triggers (migration 0010) with the changed site key. */
 const CHANNEL = 'leadtrail_sites';
 const TTL_MS = 5_000;
 const DOMAINS_TTL_MS = 60_000;

@@ -8,7 +8,7 @@ import * as m0006 from './0006_email_tracking.js';
 import * as m0007 from './0007_alias_binding_ip.js';
 import * as m0008 from './0008_password_resets.js';
 import * as m0009 from './0009_amocrm_pause.js';
-import * as m0011 from './0011_site_changes.js';
+import * as m0010 from './0010_site_changes.js';
 
 /** Listed statically so the bundled server carries its migrations; names sort in apply order. */
 export const migrations: Record<string, Migration> = {
@@ -21,5 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_alias_binding_ip': m0007,
   '0008_password_resets': m0008,
   '0009_amocrm_pause': m0009,
-  '0011_site_changes': m0011,
+  '0010_site_changes': m0010,
 };

@@ -139,7 +139,7 @@ export const projectRoutes =
           ...plain,
           ...leadSettingColumns({ attributionModel, duplicateWindowMinutes, phoneRegion }),
         });
-        // Other processes hear of it from the database (migration 0011); this one at once.
+        // Other processes hear of it from the database (migration 0010); this one at once.
         sites.changed(before.site_key);
         if (!updated) throw notFound();
         return json(updated, who);
