@@ -44,6 +44,12 @@ export const mailboxBody = z.strictObject({
 });
 export type MailboxBody = z.infer<typeof mailboxBody>;
 
+/** A connection test; without `password`, the stored one of `mailboxId` is used (same host and user only). */
+export const mailboxTestBody = mailboxBody.extend({ mailboxId: z.uuid().optional() });
+
+/** `message`: the IMAP server's own words on failure. */
+export const mailboxTestJson = z.object({ ok: z.boolean(), message: z.string() });
+
 export const emailTrackingBody = z.strictObject({
   publicAddress: address,
   aliases: z.discriminatedUnion('mode', [

@@ -9,6 +9,18 @@ export const paramsJson = z.object(
   >,
 );
 
+export const leadTypeField = z.enum(['form', 'phone', 'chat', 'email', 'offline']);
+
+/** The filters of a project's leads list, and its page. */
+export const leadListQuery = z.strictObject({
+  type: leadTypeField.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  source: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
 export const visitJson = z.object({
   startedAt: z.string(),
   lastHitAt: z.string(),
@@ -30,7 +42,7 @@ export const visitJson = z.object({
 export const leadJson = z.object({
   id: z.string(),
   projectId: z.string(),
-  type: z.enum(['form', 'phone', 'chat', 'email', 'offline']),
+  type: leadTypeField,
   channel: z.string(),
   externalId: z.string().nullable(),
   contact: z.object({

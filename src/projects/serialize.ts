@@ -1,6 +1,10 @@
+/** What the API takes and answers about projects. */
+import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
+import { currencyField, textField, timezoneField } from '../accounts/fields.js';
 import type { Project, UserRole } from '../db/schema.js';
 import type { Sealer } from '../security/sealed.js';
+import { domainsField } from './domains.js';
 
 export const projectJson = z.object({
   id: z.string(),
@@ -24,6 +28,36 @@ export const projectJson = z.object({
 });
 
 export type ProjectJson = z.infer<typeof projectJson>;
+
+const leadSettings = {
+  attributionModel: z.enum(['last_non_direct', 'first_click', 'last_click']).optional(),
+  duplicateWindowMinutes: z.number().int().min(0).max(43_200).optional(),
+  phoneRegion: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((r) => isSupportedCountry(r), 'must be an ISO country code such as RU')
+    .optional(),
+};
+
+const projectName = textField(200).min(1, 'must not be empty');
+
+/** A new project; time zone and currency default to the account's. */
+export const newProjectBody = z.strictObject({
+  name: projectName,
+  domains: domainsField,
+  timezone: timezoneField.optional(),
+  currency: currencyField.optional(),
+  ...leadSettings,
+});
+
+export const projectPatchBody = z.strictObject({
+  name: projectName.optional(),
+  domains: domainsField.optional(),
+  timezone: timezoneField.optional(),
+  currency: currencyField.optional(),
+  ...leadSettings,
+});
 
 export function installSnippet(publicUrl: string, siteKey: string): string {
   return `<script async src="${publicUrl}/t.js" data-site="${siteKey}"></script>`;

@@ -1,14 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import {
-  currencyField,
-  languageField,
-  nameField,
-  passwordField,
-  textField,
-  timezoneField,
-} from '../../accounts/fields.js';
-import { accountJson, meJson, toAccountJson, toUserJson } from '../../accounts/serialize.js';
+  accountBody,
+  accountJson,
+  meBody,
+  meJson,
+  toAccountJson,
+  toUserJson,
+} from '../../accounts/serialize.js';
 import { updateAccount, updateUser } from '../../db/queries/accounts.js';
 import { deleteUserApiTokens } from '../../db/queries/api-tokens.js';
 import { deleteUserPasswordResets } from '../../db/queries/password-resets.js';
@@ -43,17 +41,7 @@ export const accountRoutes =
           tags: ['account'],
           summary:
             'Change your name, interface language or password (a new password ends your other sessions, and with revokeApiTokens your personal API tokens)',
-          body: z.strictObject({
-            name: nameField.optional(),
-            language: languageField.nullable().optional(),
-            password: z
-              .strictObject({
-                current: z.string().min(1).max(256),
-                new: passwordField,
-                revokeApiTokens: z.boolean().default(false),
-              })
-              .optional(),
-          }),
+          body: meBody,
           response: { 200: meJson },
         },
       },
@@ -92,12 +80,7 @@ export const accountRoutes =
         schema: {
           tags: ['account'],
           summary: 'Change account settings (owner, admin)',
-          body: z.strictObject({
-            name: textField(200).min(1).optional(),
-            timezone: timezoneField.optional(),
-            currency: currencyField.optional(),
-            language: languageField.optional(),
-          }),
+          body: accountBody,
           response: { 200: accountJson },
         },
       },

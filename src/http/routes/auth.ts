@@ -1,18 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  currencyField,
-  emailField,
-  languageField,
-  nameField,
-  passwordField,
-  textField,
-  timezoneField,
-} from '../../accounts/fields.js';
+import { emailField, passwordField } from '../../accounts/fields.js';
 import { authenticate } from '../../accounts/login.js';
 import { requestPasswordReset, resetPassword } from '../../accounts/password-reset.js';
-import { meJson, toAccountJson, toUserJson } from '../../accounts/serialize.js';
+import { meJson, signupBody, toAccountJson, toUserJson } from '../../accounts/serialize.js';
 import { createAccountWithOwner, findAccount, findUserByEmail } from '../../db/queries/accounts.js';
 import { deleteSession } from '../../db/queries/sessions.js';
 import type { User } from '../../db/schema.js';
@@ -35,15 +27,7 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Create an account and its owner, and sign in',
           security: [],
-          body: z.strictObject({
-            email: emailField,
-            password: passwordField,
-            accountName: textField(200).min(1, 'must not be empty'),
-            name: nameField.optional(),
-            language: languageField.optional(),
-            timezone: timezoneField.optional(),
-            currency: currencyField.optional(),
-          }),
+          body: signupBody,
           response: { 201: meJson },
         },
       },

@@ -7,25 +7,12 @@ import { integrationBaseUrl } from '../../db/queries/integrations.js';
 import { findLead } from '../../db/queries/leads.js';
 import type { Delivery } from '../../db/schema.js';
 import { retryDelivery } from '../../delivery/retry.js';
+import { deliveryJson, integrationLogJson } from '../../delivery/serialize.js';
 import { requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
+import { itemsJson, pageJson } from '../lists.js';
 import { ownProject } from '../own-project.js';
-
-const deliveryJson = z.object({
-  id: z.string(),
-  leadId: z.string(),
-  destination: z.literal('amocrm'),
-  entity: z.enum(['deal', 'contact', 'company']),
-  mode: z.enum(['create', 'update']),
-  state: z.enum(['pending', 'waiting', 'searching', 'paused', 'done', 'skipped', 'failed']),
-  reason: z.string().nullable(),
-  remoteId: z.number().nullable(),
-  remoteUrl: z.string().nullable(),
-  attempts: z.number(),
-  lastError: z.string().nullable(),
-  updatedAt: z.string(),
-});
 
 const AMO_PATHS = { deal: 'leads', contact: 'contacts', company: 'companies' } as const;
 
@@ -46,14 +33,6 @@ function toJson(d: Delivery, baseUrl: string | null): z.infer<typeof deliveryJso
   };
 }
 
-const logJson = z.object({
-  id: z.string(),
-  at: z.string(),
-  level: z.enum(['info', 'warn', 'error']),
-  leadId: z.string().nullable(),
-  message: z.string(),
-});
-
 const MAX_BIGINT = 2n ** 63n - 1n;
 
 export const deliveryRoutes =
@@ -68,7 +47,7 @@ export const deliveryRoutes =
           tags: ['integrations'],
           summary: 'Where the lead was sent: one delivery per integration and entity, with its state',
           params: uuidParam,
-          response: { 200: z.object({ items: z.array(deliveryJson) }) },
+          response: { 200: itemsJson(deliveryJson) },
         },
       },
       async (req) => {
@@ -117,7 +96,7 @@ export const deliveryRoutes =
               .optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
           }),
-          response: { 200: z.object({ items: z.array(logJson), nextCursor: z.string().nullable() }) },
+          response: { 200: pageJson(integrationLogJson) },
         },
       },
       async (req) => {

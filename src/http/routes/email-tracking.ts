@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
 import type { Db } from '../../db/connection.js';
 import type { Language } from '../../db/schema.js';
@@ -10,7 +9,8 @@ import {
   emailTrackingBody,
   emailTrackingJson,
   MAILBOX_PASSWORD_PURPOSE,
-  mailboxBody,
+  mailboxTestBody,
+  mailboxTestJson,
 } from '../../email/settings.js';
 import { Sealer } from '../../security/sealed.js';
 import { requireRole, requireUser } from '../auth.js';
@@ -111,8 +111,8 @@ export const emailTrackingRoutes =
           tags: ['email'],
           summary: 'Try a mailbox connection (login and folders); failures in the server’s own words',
           params: uuidParam,
-          body: mailboxBody.extend({ mailboxId: z.uuid().optional() }),
-          response: { 200: z.object({ ok: z.boolean(), message: z.string() }) },
+          body: mailboxTestBody,
+          response: { 200: mailboxTestJson },
         },
       },
       async (req) => {

@@ -9,17 +9,17 @@ import { contactProblems } from '../../leads/contact.js';
 import { createLead } from '../../leads/create.js';
 import { occurredAtProblem } from '../../leads/occurred-at.js';
 import { toLeadProject } from '../../leads/project.js';
-import { leadJson, toLeadJson } from '../../leads/serialize.js';
+import { leadJson, leadListQuery, leadTypeField, toLeadJson } from '../../leads/serialize.js';
 import { sha256 } from '../../security/tokens.js';
 import { requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
+import { pageJson } from '../lists.js';
 
 const text = (max: number) => z.string().trim().max(max).refine(noNul, NO_NUL_MESSAGE);
-const leadType = z.enum(['form', 'phone', 'chat', 'email', 'offline']);
 
 const newLeadBody = z.strictObject({
-  type: leadType,
+  type: leadTypeField,
   contact: z
     .strictObject({
       email: text(254).optional(),
@@ -122,15 +122,8 @@ export const leadRoutes =
           tags: ['leads'],
           summary: "A project's leads, newest first",
           params: uuidParam,
-          querystring: z.strictObject({
-            type: leadType.optional(),
-            from: z.iso.datetime({ offset: true }).optional(),
-            to: z.iso.datetime({ offset: true }).optional(),
-            source: z.string().max(200).optional(),
-            cursor: z.string().max(200).optional(),
-            limit: z.coerce.number().int().min(1).max(200).default(50),
-          }),
-          response: { 200: z.object({ items: z.array(leadJson), nextCursor: z.string().nullable() }) },
+          querystring: leadListQuery,
+          response: { 200: pageJson(leadJson) },
         },
       },
       async (req) => {

@@ -1,28 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { isSupportedCountry } from 'libphonenumber-js';
-import { z } from 'zod';
-import { currencyField, textField, timezoneField, uuidParam } from '../../accounts/fields.js';
+import { uuidParam } from '../../accounts/fields.js';
 import { insertProject, listProjects, softDeleteProject, updateProject } from '../../db/queries/projects.js';
 import type { AttributionModel, Project } from '../../db/schema.js';
-import { domainsField } from '../../projects/domains.js';
 import { newApiKey, newSiteKey } from '../../projects/keys.js';
-import { projectJson, toProjectJson } from '../../projects/serialize.js';
+import { newProjectBody, projectJson, projectPatchBody, toProjectJson } from '../../projects/serialize.js';
 import type { SiteDirectory } from '../../tracking/sites.js';
 import { type Principal, requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
+import { itemsJson } from '../lists.js';
 import { ownProject } from '../own-project.js';
-
-const leadSettings = {
-  attributionModel: z.enum(['last_non_direct', 'first_click', 'last_click']).optional(),
-  duplicateWindowMinutes: z.number().int().min(0).max(43_200).optional(),
-  phoneRegion: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .refine((r) => isSupportedCountry(r), 'must be an ISO country code such as RU')
-    .optional(),
-};
 
 /** API names → columns for the lead settings present in a body. */
 function leadSettingColumns(b: {
@@ -36,8 +23,6 @@ function leadSettingColumns(b: {
     ...(b.phoneRegion !== undefined && { phone_region: b.phoneRegion }),
   };
 }
-
-const projectName = textField(200).min(1, 'must not be empty');
 
 export const projectRoutes =
   (ctx: AppContext, sites: SiteDirectory): FastifyPluginAsyncZod =>
@@ -53,7 +38,7 @@ export const projectRoutes =
         schema: {
           tags: ['projects'],
           summary: "The account's projects",
-          response: { 200: z.object({ items: z.array(projectJson) }) },
+          response: { 200: itemsJson(projectJson) },
         },
       },
       async (req) => {
@@ -68,13 +53,7 @@ export const projectRoutes =
         schema: {
           tags: ['projects'],
           summary: 'Create a project (owner, admin); time zone and currency default to the account’s',
-          body: z.strictObject({
-            name: projectName,
-            domains: domainsField,
-            timezone: timezoneField.optional(),
-            currency: currencyField.optional(),
-            ...leadSettings,
-          }),
+          body: newProjectBody,
           response: { 201: projectJson },
         },
       },
@@ -120,13 +99,7 @@ export const projectRoutes =
           tags: ['projects'],
           summary: 'Change a project (owner, admin)',
           params: uuidParam,
-          body: z.strictObject({
-            name: projectName.optional(),
-            domains: domainsField.optional(),
-            timezone: timezoneField.optional(),
-            currency: currencyField.optional(),
-            ...leadSettings,
-          }),
+          body: projectPatchBody,
           response: { 200: projectJson },
         },
       },

@@ -1,20 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { textField, uuidParam } from '../../accounts/fields.js';
+import { createdTokenJson, tokenJson } from '../../accounts/serialize.js';
 import { deleteApiToken, insertApiToken, listApiTokens } from '../../db/queries/api-tokens.js';
 import type { ApiToken } from '../../db/schema.js';
 import { newSecret, sha256 } from '../../security/tokens.js';
 import { requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
-
-const tokenJson = z.object({
-  id: z.string(),
-  name: z.string(),
-  prefix: z.string().describe('the first characters, to recognise the token'),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-});
+import { itemsJson } from '../lists.js';
 
 const toTokenJson = (t: ApiToken): z.infer<typeof tokenJson> => ({
   id: t.id,
@@ -33,7 +27,7 @@ export const tokenRoutes =
         schema: {
           tags: ['tokens'],
           summary: 'Your personal API tokens',
-          response: { 200: z.object({ items: z.array(tokenJson) }) },
+          response: { 200: itemsJson(tokenJson) },
         },
       },
       async (req) => ({ items: (await listApiTokens(ctx.db, requireUser(req).user.id)).map(toTokenJson) }),
@@ -46,7 +40,7 @@ export const tokenRoutes =
           tags: ['tokens'],
           summary: 'Create a personal API token; the token is shown only in this response',
           body: z.strictObject({ name: textField(100).min(1, 'must not be empty') }),
-          response: { 201: tokenJson.extend({ token: z.string() }) },
+          response: { 201: createdTokenJson },
         },
       },
       async (req, reply) => {

@@ -1,7 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { emailField, nameField, passwordField, roleField, uuidParam } from '../../accounts/fields.js';
-import { meJson, toAccountJson, toUserJson, userJson } from '../../accounts/serialize.js';
+import {
+  createdInvitationJson,
+  invitationJson,
+  inviteInfoJson,
+  meJson,
+  toAccountJson,
+  toUserJson,
+  userJson,
+} from '../../accounts/serialize.js';
 import {
   countOwners,
   deleteUser,
@@ -28,17 +36,10 @@ import { newSecret, sha256 } from '../../security/tokens.js';
 import { requireRole, requireUser, signIn } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { AppError, forbidden, notFound } from '../errors.js';
+import { itemsJson } from '../lists.js';
 import { isUniqueViolation } from '../pg-errors.js';
 
 const INVITATION_DAYS = 7;
-
-const invitationJson = z.object({
-  id: z.string(),
-  email: z.string(),
-  role: roleField,
-  createdAt: z.string(),
-  expiresAt: z.string(),
-});
 
 const toInvitationJson = (i: Invitation): z.infer<typeof invitationJson> => ({
   id: i.id,
@@ -59,7 +60,7 @@ export const userRoutes =
         schema: {
           tags: ['users'],
           summary: "The account's members",
-          response: { 200: z.object({ items: z.array(userJson) }) },
+          response: { 200: itemsJson(userJson) },
         },
       },
       async (req) => ({ items: (await listUsers(ctx.db, requireUser(req).account.id)).map(toUserJson) }),
@@ -134,7 +135,7 @@ export const userRoutes =
         schema: {
           tags: ['users'],
           summary: 'Open invitations (owner, admin)',
-          response: { 200: z.object({ items: z.array(invitationJson) }) },
+          response: { 200: itemsJson(invitationJson) },
         },
       },
       async (req) => {
@@ -151,7 +152,7 @@ export const userRoutes =
           summary:
             'Invite someone by link (owner, admin). With SMTP configured the link is e-mailed to them (emailed: true once the mail server took it); otherwise send them the returned url',
           body: z.strictObject({ email: emailField, role: z.enum(['admin', 'viewer']) }),
-          response: { 201: invitationJson.extend({ url: z.string(), emailed: z.boolean() }) },
+          response: { 201: createdInvitationJson },
         },
       },
       async (req, reply) => {
@@ -204,7 +205,7 @@ export const userRoutes =
           summary: 'What an invitation link offers (public)',
           security: [],
           params: tokenParam,
-          response: { 200: z.object({ email: z.string(), role: roleField, accountName: z.string() }) },
+          response: { 200: inviteInfoJson },
         },
       },
       async (req) => {
