@@ -1,30 +1,42 @@
 import type {
   Account,
+  AccountPatch,
   AmoIntegration,
-  AmoLogPage,
   AmoOptions,
   AmoSettingsInput,
-  ApiToken,
-  AttributionModel,
+  ApiTokenList,
   CreatedApiToken,
   CreatedInvitation,
   Delivery,
+  DeliveryList,
   EmailTracking,
   EmailTrackingInput,
-  Invitation,
+  IntegrationLogPage,
+  InvitationList,
   InviteInfo,
-  Items,
   Lang,
   Lead,
+  LeadFilter,
   LeadPage,
-  LeadType,
   MailboxTestInput,
   MailboxTestResult,
   Me,
-  Member,
+  MePatch,
   Project,
+  ProjectInput,
+  ProjectList,
+  ProjectPatch,
   Role,
+  SignupInput,
+  User,
+  UserList,
 } from './types';
+
+/** One entry of an error's `details`: a validation message, with the field's path when it has one. */
+export interface ErrorDetail {
+  path?: string;
+  message: string;
+}
 
 /** An API failure, carrying the server's `{error: {code, message, details}}`. */
 export class ApiError extends Error {
@@ -89,50 +101,12 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
 
 const enc = encodeURIComponent;
 
-export interface SignupInput {
-  email: string;
-  password: string;
-  accountName: string;
-  name?: string;
-  language?: Lang;
-}
-
-export interface ProjectInput {
-  name: string;
-  domains: string[];
-  timezone?: string;
-  currency?: string;
-}
-
-export interface ProjectPatch extends Partial<ProjectInput> {
-  attributionModel?: AttributionModel;
-  duplicateWindowMinutes?: number;
-  phoneRegion?: string;
-}
-
-/** Filters of the leads list; `from`/`to` are ISO date-times with an offset, `to` exclusive. */
-export interface LeadFilter {
-  type?: LeadType;
-  from?: string;
-  to?: string;
-  source?: string;
-}
-
 function query(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();
   return s ? `?${s}` : '';
 }
-
-export interface MePatch {
-  name?: string;
-  language?: Lang;
-  /** a new password ends the other sessions; revokeApiTokens also deletes the personal API tokens */
-  password?: { current: string; new: string; revokeApiTokens?: boolean };
-}
-
-export type AccountPatch = Partial<Pick<Account, 'name' | 'timezone' | 'currency' | 'language'>>;
 
 const amoPath = (projectId: string) => `/projects/${enc(projectId)}/integrations/amocrm`;
 const emailPath = (projectId: string) => `/projects/${enc(projectId)}/email-tracking`;
@@ -150,22 +124,22 @@ export const api = {
   updateMe: (patch: MePatch) => request<Me>('PATCH', '/me', patch),
   updateAccount: (patch: AccountPatch) => request<Account>('PATCH', '/account', patch),
 
-  users: () => request<Items<Member>>('GET', '/users'),
-  updateUser: (id: string, role: Role) => request<Member>('PATCH', `/users/${enc(id)}`, { role }),
+  users: () => request<UserList>('GET', '/users'),
+  updateUser: (id: string, role: Role) => request<User>('PATCH', `/users/${enc(id)}`, { role }),
   removeUser: (id: string) => request<void>('DELETE', `/users/${enc(id)}`),
 
-  invitations: () => request<Items<Invitation>>('GET', '/invitations'),
+  invitations: () => request<InvitationList>('GET', '/invitations'),
   invite: (email: string, role: Role) => request<CreatedInvitation>('POST', '/invitations', { email, role }),
   revokeInvitation: (id: string) => request<void>('DELETE', `/invitations/${enc(id)}`),
   inviteInfo: (token: string) => request<InviteInfo>('GET', `/invite/${enc(token)}`),
   acceptInvite: (token: string, password: string, name?: string) =>
     request<Me>('POST', `/invite/${enc(token)}/accept`, { password, name }),
 
-  tokens: () => request<Items<ApiToken>>('GET', '/tokens'),
+  tokens: () => request<ApiTokenList>('GET', '/tokens'),
   createToken: (name: string) => request<CreatedApiToken>('POST', '/tokens', { name }),
   revokeToken: (id: string) => request<void>('DELETE', `/tokens/${enc(id)}`),
 
-  projects: () => request<Items<Project>>('GET', '/projects'),
+  projects: () => request<ProjectList>('GET', '/projects'),
   project: (id: string) => request<Project>('GET', `/projects/${enc(id)}`),
   createProject: (input: ProjectInput) => request<Project>('POST', '/projects', input),
   updateProject: (id: string, patch: ProjectPatch) =>
@@ -177,7 +151,7 @@ export const api = {
   leads: (projectId: string, filter: LeadFilter, cursor?: string, limit = 50) =>
     request<LeadPage>('GET', `/projects/${enc(projectId)}/leads${query({ ...filter, cursor, limit })}`),
   lead: (id: string) => request<Lead>('GET', `/leads/${enc(id)}`),
-  leadDeliveries: (id: string) => request<Items<Delivery>>('GET', `/leads/${enc(id)}/deliveries`),
+  leadDeliveries: (id: string) => request<DeliveryList>('GET', `/leads/${enc(id)}/deliveries`),
   retryDelivery: (id: string) => request<Delivery>('POST', `/deliveries/${enc(id)}/retry`),
 
   amocrm: (projectId: string) => request<AmoIntegration>('GET', amoPath(projectId)),
@@ -186,7 +160,7 @@ export const api = {
   disconnectAmocrm: (projectId: string) => request<void>('DELETE', amoPath(projectId)),
   amocrmOptions: (projectId: string) => request<AmoOptions>('GET', `${amoPath(projectId)}/options`),
   amocrmLog: (projectId: string, cursor?: string) =>
-    request<AmoLogPage>('GET', `${amoPath(projectId)}/log${query({ cursor })}`),
+    request<IntegrationLogPage>('GET', `${amoPath(projectId)}/log${query({ cursor })}`),
 
   emailTracking: (projectId: string) => request<EmailTracking>('GET', emailPath(projectId)),
   saveEmailTracking: (projectId: string, input: EmailTrackingInput) =>

@@ -1,6 +1,6 @@
 import { keepPreviousData, QueryCache, QueryClient, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api, isApiError, type LeadFilter } from './client';
-import type { DeliveryState, Me } from './types';
+import { api, isApiError } from './client';
+import type { DeliveryState, LeadFilter, Me } from './types';
 
 export const keys = {
   me: ['me'] as const,

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/client';
 import { keys, useDeliveries } from '../api/queries';
-import type { Delivery, DeliveryState, Items } from '../api/types';
+import type { Delivery, DeliveryList, DeliveryState } from '../api/types';
 import { useI18n } from '../i18n';
 import { AMO_ENTITIES } from '../lib/amocrm';
 import { useFormat } from '../lib/format';
@@ -28,7 +28,7 @@ function RetryButton({ delivery, leadId }: { delivery: Delivery; leadId: string 
   const retry = useMutation({
     mutationFn: () => api.retryDelivery(delivery.id),
     onSuccess: (d) => {
-      queryClient.setQueryData<Items<Delivery>>(keys.deliveries(leadId), (old) =>
+      queryClient.setQueryData<DeliveryList>(keys.deliveries(leadId), (old) =>
         old ? { items: old.items.map((x) => (x.id === d.id ? d : x)) } : old,
       );
       void queryClient.invalidateQueries({ queryKey: keys.deliveries(leadId) });

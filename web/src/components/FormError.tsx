@@ -1,5 +1,4 @@
-import { ApiError } from '../api/client';
-import type { ErrorDetail } from '../api/types';
+import { ApiError, type ErrorDetail } from '../api/client';
 import { useI18n } from '../i18n';
 
 function detailList(details: unknown): ErrorDetail[] {

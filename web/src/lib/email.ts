@@ -1,7 +1,7 @@
+import type { ErrorDetail } from '../api/client';
 import type {
   EmailTracking,
   EmailTrackingInput,
-  ErrorDetail,
   Mailbox,
   MailboxInput,
   MailboxTestInput,

@@ -1,7 +1,7 @@
 import { type FormEvent, type MouseEvent, type ReactNode, useMemo, useState } from 'react';
-import { isApiError, type LeadFilter } from '../api/client';
+import { isApiError } from '../api/client';
 import { useLeads, useProject } from '../api/queries';
-import type { Lead, LeadType } from '../api/types';
+import type { Lead, LeadFilter, LeadType } from '../api/types';
 import { LeadTypeLabel } from '../components/LeadTypeLabel';
 import { useCurrentMe } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';

@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { type AccountPatch, api, type MePatch } from '../api/client';
+import { api } from '../api/client';
 import { keys, useTokens } from '../api/queries';
-import type { CreatedApiToken, Lang, Me } from '../api/types';
+import type { AccountPatch, CreatedApiToken, Lang, Me, MePatch } from '../api/types';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { CopyButton } from '../components/CopyButton';
 import { Field, hintId } from '../components/Field';

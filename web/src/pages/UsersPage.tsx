@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { keys, useInvitations, useMembers } from '../api/queries';
-import type { CreatedInvitation, Member, Role } from '../api/types';
+import type { CreatedInvitation, Role, User } from '../api/types';
 import { ConfirmButton } from '../components/ConfirmButton';
 import { CopyButton } from '../components/CopyButton';
 import { Field, hintId } from '../components/Field';
@@ -33,7 +33,7 @@ function MembersCard() {
     },
   });
 
-  const canRemove = (m: Member) => m.id !== user.id && (isOwner || (role === 'admin' && m.role === 'viewer'));
+  const canRemove = (m: User) => m.id !== user.id && (isOwner || (role === 'admin' && m.role === 'viewer'));
 
   return (
     <section className="card card-flush" aria-labelledby="members-title">

@@ -1,19 +1,19 @@
 import type { ReactNode } from 'react';
 import { useAmoLog } from '../../api/queries';
-import type { AmoLogEntry } from '../../api/types';
+import type { IntegrationLogEntry } from '../../api/types';
 import { useCurrentMe } from '../../components/MeContext';
 import { ErrorState, Loading } from '../../components/PageState';
 import { useI18n } from '../../i18n';
 import { useFormat } from '../../lib/format';
 import { Link } from '../../router';
 
-const LEVEL_CLASS: Record<AmoLogEntry['level'], string> = {
+const LEVEL_CLASS: Record<IntegrationLogEntry['level'], string> = {
   info: 'badge badge-info',
   warn: 'badge badge-wait',
   error: 'badge badge-fail',
 };
 
-function LogRow({ entry, dateTime }: { entry: AmoLogEntry; dateTime: (iso: string) => string }) {
+function LogRow({ entry, dateTime }: { entry: IntegrationLogEntry; dateTime: (iso: string) => string }) {
   const { t } = useI18n();
   return (
     <tr>
