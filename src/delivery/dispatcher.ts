@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type PgBoss from 'pg-boss';
 import { type Db, poolOf } from '../db/connection.js';
+import { claimLeadEvents, startQueuedJobNow } from '../db/queries/outbox.js';
 import type { Logger } from '../logger.js';
 import { bossDb } from './jobs.js';
 
@@ -46,23 +46,7 @@ export function startDispatcher(
   async function runOnce(): Promise<number> {
     const queues = new Set<string>();
     const n = await db.transaction().execute(async (trx) => {
-      const events = await trx
-        .updateTable('lead_events')
-        .set({ dispatched_at: new Date() })
-        .where(
-          'id',
-          'in',
-          trx
-            .selectFrom('lead_events')
-            .select('id')
-            .where('dispatched_at', 'is', null)
-            .orderBy('id')
-            .limit(BATCH)
-            .forUpdate()
-            .skipLocked(),
-        )
-        .returning(['id', 'project_id', 'lead_id', 'type'])
-        .execute();
+      const events = await claimLeadEvents(trx, BATCH);
       if (events.length === 0) return 0;
       const jobs = await route(
         trx,
@@ -72,10 +56,7 @@ export function startDispatcher(
         const id = await boss.send(j.queue, j.data, { singletonKey: j.singletonKey, db: bossDb(trx) });
         // A job for the same key is already queued, maybe for later (a search that looks again
         // in minutes): news about the lead makes it run now instead of sending a second one.
-        if (id === null)
-          await sql`update pgboss.job set start_after = now()
-            where name = ${j.queue} and singleton_key = ${j.singletonKey} and state in ('created', 'retry')
-              and start_after > now()`.execute(trx);
+        if (id === null) await startQueuedJobNow(trx, j.queue, j.singletonKey);
         queues.add(j.queue);
       }
       return events.length;

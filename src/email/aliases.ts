@@ -1,7 +1,18 @@
 import { randomInt } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../db/connection.js';
-import { poolBindingsFromIp } from '../db/queries/email-aliases.js';
+import {
+  aliasEverBound,
+  aliasHolderAt,
+  bindAlias,
+  closeQuietBinding,
+  lockVisitorPlusAlias,
+  openBindings,
+  poolAddressStates,
+  poolBindingsFromIp,
+  touchBinding,
+  touchPoolBindings,
+} from '../db/queries/email-aliases.js';
+import { type EmailTracking, findEmailTracking, lockEmailTracking } from '../db/queries/email-tracking.js';
 import { visitorSeenWithin } from '../db/queries/visitors.js';
 
 /**
@@ -33,9 +44,6 @@ export const RECENT_VISIT_MINUTES = 30;
 /** the window of the per-client-address limit on new pool bindings */
 export const BINDING_WINDOW_MINUTES = 10;
 
-/** advisory lock class of "one visitor's plus alias is being minted" (two-key form: its own space) */
-const PLUS_LOCK_CLASS = 0x6c74_0005;
-
 /** Who asks: what the per-client-address limit on new pool bindings counts. */
 export interface AliasClient {
   /** the client address (null when unknown: not limited) */
@@ -49,13 +57,6 @@ export interface AliasAnswer {
   address: string;
   /** what this visitor is shown; equals `address` when a pool has no free address */
   alias: string;
-}
-
-interface Settings {
-  public_address: string;
-  alias_mode: 'plus' | 'pool';
-  pool_addresses: string[];
-  hold_minutes: number;
 }
 
 /** `local@domain` lower-cased and split at the last @, or null when it is no address. */
@@ -89,11 +90,7 @@ export async function aliasForVisitor(
   visitorId: string,
   client: AliasClient,
 ): Promise<AliasAnswer | null> {
-  const s = await db
-    .selectFrom('email_tracking')
-    .select(['public_address', 'alias_mode', 'pool_addresses', 'hold_minutes'])
-    .where('project_id', '=', projectId)
-    .executeTakeFirst();
+  const s = await findEmailTracking(db, projectId);
   if (!s) return null;
   const address = s.public_address.trim();
   const parts = splitAddress(address);
@@ -103,17 +100,6 @@ export async function aliasForVisitor(
       ? await plusAlias(db, projectId, visitorId, parts)
       : await poolAlias(db, projectId, visitorId, s, `${parts.local}@${parts.domain}`, client);
   return { address, alias: alias ?? address };
-}
-
-function openBindings(db: Db, projectId: string, visitorId: string) {
-  return db
-    .selectFrom('email_aliases')
-    .select(['id', 'alias', sql<boolean>`last_seen_at < now() - interval '1 minute'`.as('stale')])
-    .where('project_id', '=', projectId)
-    .where('visitor_id', '=', visitorId)
-    .where('valid_to', 'is', null)
-    .orderBy('valid_from', 'desc')
-    .execute();
 }
 
 async function plusAlias(
@@ -129,21 +115,13 @@ async function plusAlias(
   const found = (await openBindings(db, projectId, visitorId)).find((b) => fits(b.alias));
   if (found) {
     // last_seen_at says the visitor is still around; a write a minute is plenty for that.
-    if (found.stale) {
-      await db
-        .updateTable('email_aliases')
-        .set({ last_seen_at: sql`now()` })
-        .where('id', '=', found.id)
-        .execute();
-    }
+    if (found.stale) await touchBinding(db, found.id);
     return found.alias;
   }
   // First request of this visitor (or a changed public address): mint under a per-visitor lock so
   // two tabs opened at once get one alias, not two.
   return db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(${PLUS_LOCK_CLASS}::int, hashtext(${`${projectId}:${visitorId}`}))`.execute(
-      trx,
-    );
+    await lockVisitorPlusAlias(trx, projectId, visitorId);
     const open = await openBindings(trx, projectId, visitorId);
     const again = open.find((b) => fits(b.alias));
     if (again) return again.alias;
@@ -151,19 +129,10 @@ async function plusAlias(
     let token = open.map((b) => plusToken(b.alias)).find((t) => t !== null) ?? null;
     while (!token) {
       const candidate = randomToken();
-      const taken = await trx
-        .selectFrom('email_aliases')
-        .select('id')
-        .where('project_id', '=', projectId)
-        .where('alias', '=', `${local}+${candidate}@${domain}`)
-        .executeTakeFirst();
-      if (!taken) token = candidate;
+      if (!(await aliasEverBound(trx, projectId, `${local}+${candidate}@${domain}`))) token = candidate;
     }
     const alias = `${local}+${token}@${domain}`;
-    await trx
-      .insertInto('email_aliases')
-      .values({ project_id: projectId, alias, visitor_id: visitorId, valid_to: null })
-      .execute();
+    await bindAlias(trx, { projectId, alias, visitorId });
     return alias;
   });
 }
@@ -186,7 +155,7 @@ async function poolAlias(
   db: Db,
   projectId: string,
   visitorId: string,
-  s: Settings,
+  s: EmailTracking,
   address: string,
   client: AliasClient,
 ): Promise<string | null> {
@@ -196,15 +165,7 @@ async function poolAlias(
   if (pool.length === 0) return null;
   const hold = effectiveHoldMinutes(s.hold_minutes);
   const refresh = async (q: Db) => {
-    const rows = await q
-      .updateTable('email_aliases')
-      .set({ last_seen_at: sql`now()` })
-      .where('project_id', '=', projectId)
-      .where('visitor_id', '=', visitorId)
-      .where('valid_to', 'is', null)
-      .where('alias', 'in', pool)
-      .returning(['alias', 'valid_from'])
-      .execute();
+    const rows = await touchPoolBindings(q, projectId, visitorId, pool);
     return rows.sort((a, b) => b.valid_from.getTime() - a.valid_from.getTime())[0]?.alias ?? null;
   };
   const mine = await refresh(db);
@@ -212,13 +173,7 @@ async function poolAlias(
   // Invented visitor ids (no page view ever stored) get nothing from the pool.
   if (!(await visitorSeenWithin(db, projectId, visitorId, RECENT_VISIT_MINUTES))) return null;
   return db.transaction().execute(async (trx) => {
-    const locked = await trx
-      .selectFrom('email_tracking')
-      .select('project_id')
-      .where('project_id', '=', projectId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!locked) return null; // e-mail tracking was switched off meanwhile
+    if (!(await lockEmailTracking(trx, projectId))) return null; // e-mail tracking was switched off meanwhile
     const again = await refresh(trx);
     if (again) return again;
     if (
@@ -226,26 +181,7 @@ async function poolAlias(
       (await poolBindingsFromIp(trx, projectId, client.ip, BINDING_WINDOW_MINUTES)) >= client.bindingsPerIp
     )
       return null;
-    // The latest binding of each pool address (at most it can be open): one index probe each.
-    const { rows } = await sql<{
-      alias: string;
-      id: number | null;
-      open: boolean | null;
-      expired: boolean | null;
-      quiet: boolean | null;
-      last_seen_at: Date | null;
-      n: number;
-    }>`
-      select a.alias, b.id, b.valid_to is null as open,
-             b.last_seen_at <= now() - make_interval(mins => ${hold}::int) as expired,
-             b.last_seen_at <= now() - make_interval(mins => ${RECYCLE_QUIET_MINUTES}::int) as quiet,
-             b.last_seen_at, a.n
-      from unnest(${pool}::text[]) with ordinality as a(alias, n)
-      left join lateral (
-        select id, valid_to, last_seen_at from email_aliases e
-        where e.project_id = ${projectId} and e.alias = a.alias
-        order by e.valid_from desc limit 1
-      ) b on true`.execute(trx);
+    const rows = await poolAddressStates(trx, projectId, pool, { hold, quiet: RECYCLE_QUIET_MINUTES });
     // never used first, then the least recently seen; the configured order breaks ties
     const lru = (a: (typeof rows)[number], b: (typeof rows)[number]) =>
       (a.last_seen_at?.getTime() ?? -1) - (b.last_seen_at?.getTime() ?? -1) || Number(a.n) - Number(b.n);
@@ -256,25 +192,9 @@ async function poolAlias(
     for (const f of [...free, ...recyclable]) {
       if (f.id !== null && f.open) {
         const after = f.expired ? hold : RECYCLE_QUIET_MINUTES;
-        const released = await trx
-          .updateTable('email_aliases')
-          .set({ valid_to: sql`now()` })
-          .where('id', '=', f.id)
-          .where('valid_to', 'is', null)
-          .where(sql<boolean>`last_seen_at <= now() - make_interval(mins => ${after}::int)`)
-          .executeTakeFirst();
-        if (released.numUpdatedRows === 0n) continue; // its visitor came back just now
+        if (!(await closeQuietBinding(trx, f.id, after))) continue; // its visitor came back just now
       }
-      await trx
-        .insertInto('email_aliases')
-        .values({
-          project_id: projectId,
-          alias: f.alias,
-          visitor_id: visitorId,
-          valid_to: null,
-          ip: client.ip,
-        })
-        .execute();
+      await bindAlias(trx, { projectId, alias: f.alias, visitorId, ip: client.ip });
       return f.alias;
     }
     return null;
@@ -293,21 +213,10 @@ export async function visitorForAlias(
   at: Date,
 ): Promise<string | null> {
   const a = alias.trim().toLowerCase();
-  const held = (exact: boolean, value: string) =>
-    db
-      .selectFrom('email_aliases')
-      .select('visitor_id')
-      .where('project_id', '=', projectId)
-      .where('alias', exact ? '=' : 'like', value)
-      .where('valid_from', '<=', at)
-      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', at)]))
-      .orderBy('valid_from', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-  const exact = await held(true, a);
-  if (exact) return exact.visitor_id;
+  const exact = await aliasHolderAt(db, projectId, { exact: a }, at);
+  if (exact) return exact;
   const token = plusToken(a);
   if (!token) return null;
   // the token is [a-z0-9] only: nothing to escape in the pattern
-  return (await held(false, `%+${token}@%`))?.visitor_id ?? null;
+  return (await aliasHolderAt(db, projectId, { like: `%+${token}@%` }, at)) ?? null;
 }

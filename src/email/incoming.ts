@@ -1,15 +1,10 @@
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import type { MessagePlace } from '../db/queries/email-messages.js';
 import { normaliseEmail } from '../leads/contact.js';
 import { automaticReason, type HeaderPair } from './auto-reply.js';
 import { MAX_BODY_LENGTH, replyText } from './body-text.js';
 
-/** Where a message lives: unique, and the same each time the message is read. */
-export interface MessagePlace {
-  mailboxId: string;
-  folder: string;
-  uidValidity: number;
-  uid: number;
-}
+export type { MessagePlace };
 
 /** One message as the intake hands it on (to become an `email` lead, or to be ignored). */
 export interface IncomingEmail {

@@ -1,10 +1,12 @@
 import type { Db } from '../db/connection.js';
+import { findEmailMessage, recordEmailMessage, threadLead } from '../db/queries/email-messages.js';
+import { findEmailTracking } from '../db/queries/email-tracking.js';
+import { findMailboxOwner } from '../db/queries/mailboxes.js';
 import { findLeadProject } from '../db/queries/projects.js';
 import { normaliseEmail } from '../leads/contact.js';
 import { createLead } from '../leads/create.js';
 import { toLeadProject } from '../leads/project.js';
 import { visitorForAlias } from './aliases.js';
-import { recordEmailMessage } from './mailbox-reader.js';
 
 /** What a read message brings (the mailbox reader's IncomingEmail fits it). */
 export interface EmailForLead {
@@ -40,31 +42,16 @@ export async function leadFromEmail(
 ): Promise<{ leadId: string | null; ignored: string | null }> {
   return db.transaction().execute(async (trx) => {
     const { place } = msg;
-    const known = await trx
-      .selectFrom('email_messages')
-      .select(['lead_id', 'ignored'])
-      .where('mailbox_id', '=', place.mailboxId)
-      .where('folder', '=', place.folder)
-      .where('uid_validity', '=', place.uidValidity)
-      .where('uid', '=', place.uid)
-      .executeTakeFirst();
+    const known = await findEmailMessage(trx, place);
     if (known) return { leadId: known.lead_id, ignored: known.ignored };
 
-    const box = await trx
-      .selectFrom('mailboxes')
-      .select(['project_id', 'username'])
-      .where('id', '=', place.mailboxId)
-      .executeTakeFirst();
+    const box = await findMailboxOwner(trx, place.mailboxId);
     if (!box) return { leadId: null, ignored: 'mailbox removed' };
     const record = (leadId: string | null, ignored: string | null) =>
       recordEmailMessage(trx, place, { messageId: msg.messageId, leadId, ignored });
 
     const sender = normaliseEmail(msg.from?.address);
-    const settings = await trx
-      .selectFrom('email_tracking')
-      .selectAll()
-      .where('project_id', '=', box.project_id)
-      .executeTakeFirst();
+    const settings = await findEmailTracking(trx, box.project_id);
     const ours = new Set(
       [settings?.public_address, ...(settings?.pool_addresses ?? [])].filter((a): a is string => Boolean(a)),
     );
@@ -82,18 +69,10 @@ export async function leadFromEmail(
     // A reply in a thread that already made a lead belongs to that lead.
     const thread = [msg.inReplyTo, ...msg.references].filter((x): x is string => Boolean(x));
     if (thread.length > 0) {
-      const earlier = await trx
-        .selectFrom('email_messages as m')
-        .innerJoin('mailboxes as b', 'b.id', 'm.mailbox_id')
-        .select('m.lead_id')
-        .where('b.project_id', '=', box.project_id)
-        .where('m.message_id', 'in', thread)
-        .where('m.lead_id', 'is not', null)
-        .orderBy('m.id')
-        .executeTakeFirst();
-      if (earlier?.lead_id) {
-        await record(earlier.lead_id, null);
-        return { leadId: earlier.lead_id, ignored: null };
+      const earlier = await threadLead(trx, box.project_id, thread);
+      if (earlier) {
+        await record(earlier, null);
+        return { leadId: earlier, ignored: null };
       }
     }
 

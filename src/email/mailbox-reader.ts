@@ -1,20 +1,29 @@
 import type { ConnectionOptions } from 'node:tls';
 import { ImapFlow } from 'imapflow';
-import { type Selectable, sql } from 'kysely';
 import type { Db } from '../db/connection.js';
-import type { MailboxesTable } from '../db/schema.js';
+import {
+  findEmailMessage,
+  recordEmailMessage,
+  takenBeforeRenumbering,
+} from '../db/queries/email-messages.js';
+import {
+  addFolderPosition,
+  advanceFolderPosition,
+  findFolderPosition,
+  type Mailbox,
+  restartFolderPosition,
+  setMailboxStatus,
+} from '../db/queries/mailboxes.js';
 import { type AddressGuard, isAddressRefused } from '../delivery/address-guard.js';
 import type { Logger } from '../logger.js';
 import type { Sealer } from '../security/sealed.js';
 import { describeImapError } from './imap-errors.js';
 import { type IncomingEmail, type MessagePlace, parseIncoming } from './incoming.js';
 
+export type { Mailbox } from '../db/queries/mailboxes.js';
 export type { IncomingEmail, MessagePlace } from './incoming.js';
-
 /** The Sealer purpose of `mailboxes.password_enc` ('mailbox-password'), one constant with the settings API. */
 export { MAILBOX_PASSWORD_PURPOSE } from './settings.js';
-
-export type Mailbox = Selectable<MailboxesTable>;
 
 /** What the callback may tell about a message: the lead it became, or why it was ignored. */
 export type OnMessageResult = { leadId?: string | null; ignored?: string | null } | undefined;
@@ -22,7 +31,7 @@ export type OnMessageResult = { leadId?: string | null; ignored?: string | null 
 /**
  * Receives each new message once it is read. Called again with the same `place` when the process
  * stopped between the callback and the record of the message (at-least-once): make it idempotent,
- * best by recording the place itself with {@link recordEmailMessage} in the same transaction as
+ * best by recording the place itself with `recordEmailMessage` (db/queries/email-messages) in the same transaction as
  * the lead (the reader's own record is then a no-op).
  */
 // biome-ignore lint/suspicious/noConfusingVoidType: a plain `async (msg) => { … }` must fit
@@ -120,31 +129,6 @@ export async function testMailboxConnection(
   } finally {
     await closeClient(client);
   }
-}
-
-/**
- * Records a message as taken: unique per mailbox, folder, UIDVALIDITY and UID, so a second
- * record of the same place is a no-op. Pass a Db on a transaction's client to record it
- * together with the lead.
- */
-export async function recordEmailMessage(
-  db: Db,
-  place: MessagePlace,
-  fields: { messageId: string | null; leadId?: string | null; ignored?: string | null },
-): Promise<void> {
-  await db
-    .insertInto('email_messages')
-    .values({
-      mailbox_id: place.mailboxId,
-      folder: place.folder,
-      uid_validity: place.uidValidity,
-      uid: place.uid,
-      message_id: fields.messageId,
-      lead_id: fields.leadId ?? null,
-      ignored: fields.ignored ?? null,
-    })
-    .onConflict((oc) => oc.columns(['mailbox_id', 'folder', 'uid_validity', 'uid']).doNothing())
-    .execute();
 }
 
 /** The host's IP literal must pass `guard.checkLiteral` first: Node connects to one without a lookup. */
@@ -327,19 +311,10 @@ class Reader implements MailboxReader {
     if (watched) this.#dirty = false;
     const uidValidity = Number(box.uidValidity);
 
-    const state = await db
-      .selectFrom('mailbox_folders')
-      .select(['uid_validity', 'last_uid'])
-      .where('mailbox_id', '=', m.id)
-      .where('folder', '=', folder)
-      .executeTakeFirst();
+    const state = await findFolderPosition(db, m.id, folder);
     let lastUid = 0;
     if (!state) {
-      await db
-        .insertInto('mailbox_folders')
-        .values({ mailbox_id: m.id, folder, uid_validity: uidValidity, last_uid: 0 })
-        .onConflict((oc) => oc.columns(['mailbox_id', 'folder']).doNothing())
-        .execute();
+      await addFolderPosition(db, m.id, folder, uidValidity);
     } else if (Number(state.uid_validity) !== uidValidity) {
       // The server renumbered the folder: UIDs start over, from the start date again. Messages
       // already taken are recognised by their Message-ID (see #take).
@@ -347,12 +322,7 @@ class Reader implements MailboxReader {
         { folder, was: state.uid_validity, now: uidValidity },
         'UIDVALIDITY changed: reading again',
       );
-      await db
-        .updateTable('mailbox_folders')
-        .set({ uid_validity: uidValidity, last_uid: 0 })
-        .where('mailbox_id', '=', m.id)
-        .where('folder', '=', folder)
-        .execute();
+      await restartFolderPosition(db, m.id, folder, uidValidity);
     } else {
       lastUid = Number(state.last_uid);
     }
@@ -401,15 +371,7 @@ class Reader implements MailboxReader {
     info: { receivedAt: Date | null; size: number },
   ): Promise<void> {
     const { db } = this.#o;
-    const known = await db
-      .selectFrom('email_messages')
-      .select('id')
-      .where('mailbox_id', '=', place.mailboxId)
-      .where('folder', '=', place.folder)
-      .where('uid_validity', '=', place.uidValidity)
-      .where('uid', '=', place.uid)
-      .executeTakeFirst();
-    if (known) return;
+    if (await findEmailMessage(db, place)) return;
 
     const max = this.#o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     const truncated = info.size > max;
@@ -429,23 +391,13 @@ class Reader implements MailboxReader {
       return;
     }
 
-    if (msg.messageId) {
-      // After a UIDVALIDITY change the same message comes back under a new UID.
-      const earlier = await db
-        .selectFrom('email_messages')
-        .select('id')
-        .where('mailbox_id', '=', place.mailboxId)
-        .where('folder', '=', place.folder)
-        .where('message_id', '=', msg.messageId)
-        .where('uid_validity', '<>', place.uidValidity)
-        .executeTakeFirst();
-      if (earlier) {
-        await recordEmailMessage(db, place, {
-          messageId: msg.messageId,
-          ignored: 'already taken before the folder was renumbered (UIDVALIDITY)',
-        });
-        return;
-      }
+    // After a UIDVALIDITY change the same message comes back under a new UID.
+    if (msg.messageId && (await takenBeforeRenumbering(db, place, msg.messageId))) {
+      await recordEmailMessage(db, place, {
+        messageId: msg.messageId,
+        ignored: 'already taken before the folder was renumbered (UIDVALIDITY)',
+      });
+      return;
     }
 
     const key = `${place.folder}\n${place.uidValidity}\n${place.uid}`;
@@ -478,14 +430,7 @@ class Reader implements MailboxReader {
   }
 
   async #advance(folder: string, uidValidity: number, uid: number): Promise<void> {
-    await this.#o.db
-      .updateTable('mailbox_folders')
-      .set({ last_uid: uid })
-      .where('mailbox_id', '=', this.#mailbox.id)
-      .where('folder', '=', folder)
-      .where('uid_validity', '=', uidValidity)
-      .where('last_uid', '<', uid)
-      .execute();
+    await advanceFolderPosition(this.#o.db, this.#mailbox.id, folder, uidValidity, uid);
   }
 
   /** Until new mail is announced (IDLE), the poll interval passes, the connection drops or stop. */
@@ -522,15 +467,7 @@ class Reader implements MailboxReader {
 
   async #setStatus(status: 'connected' | 'error', message: string | null): Promise<void> {
     try {
-      await this.#o.db
-        .updateTable('mailboxes')
-        .set({
-          status,
-          status_message: message,
-          ...(status === 'connected' ? { last_sync_at: sql<Date>`now()` } : {}),
-        })
-        .where('id', '=', this.#mailbox.id)
-        .execute();
+      await setMailboxStatus(this.#o.db, this.#mailbox.id, status, message);
     } catch (err) {
       this.#log.warn({ err }, 'mailbox status not saved');
     }

@@ -1,7 +1,8 @@
 import type { ConnectionOptions } from 'node:tls';
-import { sql } from 'kysely';
 import pg from 'pg';
 import { type Db, poolOf } from '../db/connection.js';
+import { notify } from '../db/listen.js';
+import { listLiveMailboxes, tryLockMailbox, unlockMailbox } from '../db/queries/mailboxes.js';
 import type { AddressGuard } from '../delivery/address-guard.js';
 import type { Logger } from '../logger.js';
 import { Sealer } from '../security/sealed.js';
@@ -37,8 +38,6 @@ export interface MailboxPollers {
   held(): string[];
 }
 
-/** Advisory lock namespace ('mbox'): the two-key form keeps clear of single-key locks. */
-const LOCK_NAMESPACE = 0x6d626f78;
 /** Every process's pollers listen here and read the table again at once. */
 const CHANNEL = 'leadtrail_mailboxes';
 
@@ -48,7 +47,7 @@ const CHANNEL = 'leadtrail_mailboxes';
  * (inside a transaction it is sent on commit).
  */
 export async function notifyMailboxesChanged(db: Db): Promise<void> {
-  await sql`select pg_notify(${CHANNEL}, '')`.execute(db);
+  await notify(db, CHANNEL);
 }
 
 /**
@@ -115,18 +114,8 @@ export function startMailboxPollers(db: Db, logger: Logger, options: MailboxPoll
     return connecting;
   };
 
-  const tryLock = async (client: pg.Client, id: string): Promise<boolean> => {
-    const r = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [
-      LOCK_NAMESPACE,
-      id,
-    ]);
-    return r.rows[0]?.ok === true;
-  };
-
   const unlock = async (id: string): Promise<void> => {
-    await lockClient
-      ?.query('select pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, id])
-      .catch(() => undefined);
+    if (lockClient) await unlockMailbox(lockClient, id).catch(() => undefined);
   };
 
   const runPass = async (): Promise<void> => {
@@ -135,12 +124,7 @@ export function startMailboxPollers(db: Db, logger: Logger, options: MailboxPoll
     let rows: Mailbox[];
     try {
       client = await locks();
-      rows = await db
-        .selectFrom('mailboxes')
-        .innerJoin('projects', 'projects.id', 'mailboxes.project_id')
-        .selectAll('mailboxes')
-        .where('projects.deleted_at', 'is', null)
-        .execute();
+      rows = await listLiveMailboxes(db);
     } catch (err) {
       logger.warn({ err }, 'mailboxes not read: will try again');
       return;
@@ -160,7 +144,7 @@ export function startMailboxPollers(db: Db, logger: Logger, options: MailboxPoll
       if (stopped || lockClient !== client) return;
       if (held.has(row.id)) continue;
       try {
-        if (!(await tryLock(client, row.id))) continue;
+        if (!(await tryLockMailbox(client, row.id))) continue;
       } catch (err) {
         logger.warn({ err }, 'mailbox lock not taken');
         return;

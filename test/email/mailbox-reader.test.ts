@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordEmailMessage } from '../../src/db/queries/email-messages.js';
 import {
   type IncomingEmail,
   type Mailbox,
   type MailboxReader,
   type MailboxReaderOptions,
-  recordEmailMessage,
   startMailboxReader,
   testMailboxConnection,
 } from '../../src/email/mailbox-reader.js';
