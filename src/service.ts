@@ -3,9 +3,10 @@ import type { Config, Role } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest, pendingMigrations } from './db/migrate.js';
 import { createAddressGuard } from './delivery/address-guard.js';
-import { startDeliveryWorker } from './delivery/worker.js';
+import { startDeliveryWorker } from './delivery/delivery-worker.js';
 import { leadFromEmail } from './email/intake.js';
 import { startMailboxPollers } from './email/pollers.js';
+import { startHousekeeping } from './housekeeping/housekeeping.js';
 import { buildApp } from './http/app.js';
 import type { AppContext } from './http/context.js';
 import { serveMetrics } from './http/metrics.js';
@@ -15,7 +16,6 @@ import { createMailer } from './mailer/transport.js';
 import { Sealer } from './security/sealed.js';
 import { openGeoDatabase } from './tracking/geo.js';
 import { ensureUpcomingPartitions } from './tracking/partitions.js';
-import { startHousekeeping } from './worker/housekeeping.js';
 
 export interface RunningService {
   /** the HTTP address when the role serves HTTP */

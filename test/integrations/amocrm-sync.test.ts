@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
+import { sweepExpired } from '../../src/housekeeping/expired.js';
 import { AmoClient, readField } from '../../src/integrations/amocrm/client.js';
-import { sweepExpired } from '../../src/worker/housekeeping.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { collect, randomId } from '../helpers/collect.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 import { createDb, type Db } from '../../src/db/connection.js';
+import { refreshStaleTokens } from '../../src/housekeeping/token-refresh.js';
 import {
   AmoClient,
   AmoError,
@@ -14,7 +15,6 @@ import {
   sealTokensForInsert,
 } from '../../src/integrations/amocrm/token-store.js';
 import { Sealer } from '../../src/security/sealed.js';
-import { refreshStaleTokens } from '../../src/worker/housekeeping.js';
 import { createTestDatabase, insertProjectRow, type TestDatabase } from '../helpers/db.js';
 
 const sealer = new Sealer('test-secret-key-test-secret-key-0123456789', AMO_TOKEN_PURPOSE);
