@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectError } from './helpers/assert.js';
 import { ApiClient, type ErrorReply, signUp } from './helpers/client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
@@ -39,13 +40,12 @@ describe('sign-up, sign-in, sessions', () => {
 
   it('refuses a second account with the same e-mail in any letter case', async () => {
     const { email } = await signUp(server.url);
-    const r = await new ApiClient(server.url).post<ErrorReply>('/api/v1/auth/signup', {
+    const r = await new ApiClient(server.url).post('/api/v1/auth/signup', {
       email: email.toUpperCase(),
       password: 'another-password-1',
       accountName: 'Second',
     });
-    expect(r.status).toBe(409);
-    expect(r.body.error.code).toBe('email_taken');
+    expectError(r, 409, 'email_taken');
   });
 
   it('signs in, signs out, and the old cookie stops working', async () => {
@@ -64,15 +64,11 @@ describe('sign-up, sign-in, sessions', () => {
 
   it('answers a wrong password with 401 in Russian by default and in English on request', async () => {
     const { email } = await signUp(server.url);
-    const ru = await new ApiClient(server.url).post<ErrorReply>('/api/v1/auth/login', {
+    const ru = await new ApiClient(server.url).post('/api/v1/auth/login', {
       email,
       password: 'wrong-password',
     });
-    expect(ru.status).toBe(401);
-    expect(ru.body.error).toMatchObject({
-      code: 'invalid_credentials',
-      message: 'Неверный e-mail или пароль',
-    });
+    expect(expectError(ru, 401, 'invalid_credentials').error.message).toBe('Неверный e-mail или пароль');
     const en = await new ApiClient(server.url, {
       headers: { 'accept-language': 'en-US,en;q=0.9' },
     }).post<ErrorReply>('/api/v1/auth/login', { email, password: 'wrong-password' });
@@ -87,9 +83,8 @@ describe('sign-up, sign-in, sessions', () => {
         401,
       );
     }
-    const blocked = await c.post<ErrorReply>('/api/v1/auth/login', { email, password });
-    expect(blocked.status).toBe(429);
-    expect(blocked.body.error.code).toBe('rate_limited');
+    const blocked = await c.post('/api/v1/auth/login', { email, password });
+    expectError(blocked, 429, 'rate_limited');
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another account from the same IP is not locked out by this e-mail's failures.
     const other = await signUp(server.url);
@@ -121,9 +116,7 @@ describe('CSRF and bearer tokens', () => {
     const noOrigin = new ApiClient(server.url, { origin: null });
     noOrigin.cookie = client.cookie;
     const body = { name: 'Сайт', domains: ['shop.ru'] };
-    const r1 = await noOrigin.post<ErrorReply>('/api/v1/projects', body);
-    expect(r1.status).toBe(403);
-    expect(r1.body.error.code).toBe('csrf_rejected');
+    expectError(await noOrigin.post('/api/v1/projects', body), 403, 'csrf_rejected');
     const evil = new ApiClient(server.url, { origin: 'https://evil.example' });
     evil.cookie = client.cookie;
     expect((await evil.post('/api/v1/projects', body)).status).toBe(403);
@@ -151,9 +144,7 @@ describe('CSRF and bearer tokens', () => {
     expect(list.body.items[0]?.lastUsedAt).not.toBeNull();
     expect(JSON.stringify(list.body)).not.toContain(t.body.token);
     expect((await client.delete(`/api/v1/tokens/${t.body.id}`)).status).toBe(204);
-    const after = await bot.get<ErrorReply>('/api/v1/projects');
-    expect(after.status).toBe(401);
-    expect(after.body.error.code).toBe('invalid_token');
+    expectError(await bot.get('/api/v1/projects'), 401, 'invalid_token');
   });
 });
 

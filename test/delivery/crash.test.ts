@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import { type RunningService, startService } from '../../src/service.js';
 import { signUp } from '../helpers/client.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { createLead } from '../helpers/leads.js';
 import { isAlive, runCli, type Spawned } from '../helpers/process.js';
 import { freePort } from '../helpers/server.js';
 import { until } from '../helpers/until.js';
@@ -83,17 +84,11 @@ describe('a delivery whose worker was killed', () => {
     const worker = runCli(['start', '--role', 'worker'], env({ PORT: String(await freePort()) }));
     workers.push(worker);
 
-    const lead = await fetch(`${apiUrl}/api/v1/leads`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': project.apiKey },
-      body: JSON.stringify({
-        type: 'form',
-        contact: { name: 'Ирина Сбоева', email: 'irina@divan.ru', phone: '+7 912 000-11-22' },
-        subject: 'Заявка до сбоя',
-      }),
+    const { id: leadId } = await createLead(apiUrl, project.apiKey, {
+      type: 'form',
+      contact: { name: 'Ирина Сбоева', email: 'irina@divan.ru', phone: '+7 912 000-11-22' },
+      subject: 'Заявка до сбоя',
     });
-    expect(lead.status).toBe(201);
-    const leadId = ((await lead.json()) as { id: string }).id;
     const deals = () => [...amo.state.entities.leads.values()].filter((d) => d.name === 'Заявка до сбоя');
     await until('the deal written by the first worker', async () => deals().length === 1, 30_000);
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { plusToken, splitAddress, visitorForAlias } from '../../src/email/aliases.js';
+import { expectError } from '../helpers/assert.js';
 import { signUp } from '../helpers/client.js';
 import { CHROME_UA, collect, randomId } from '../helpers/collect.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -152,8 +153,7 @@ describe('GET /alias: the contract', () => {
     const cid = randomId();
     for (const origin of ['https://evil.ru', 'https://shop.ru.evil.ru', 'null']) {
       const r = await ask(cid, { origin });
-      expect(r.status, origin).toBe(403);
-      expect(r.body?.error?.code).toBe('foreign_origin');
+      expectError(r, 403, 'foreign_origin');
       expect(r.headers.get('access-control-allow-origin')).toBeNull();
     }
     // another project's site key from this project's pages
@@ -167,9 +167,7 @@ describe('GET /alias: the contract', () => {
 
   it('400 with a short reason for a malformed site key or visitor id; 404 for an unknown site key', async () => {
     const bad = await ask('short');
-    expect(bad.status).toBe(400);
-    expect(bad.body?.error?.code).toBe('validation_error');
-    expect(JSON.stringify(bad.body?.error?.details)).toContain('querystring.cid');
+    expectError(bad, 400, 'validation_error', 'querystring.cid');
     expect(bad.headers.get('cache-control')).toBe('no-store');
     const badSite = await ask(randomId(), { site: 'pk_<script>' });
     expect(badSite.status).toBe(400);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmailForLead, leadFromEmail } from '../../src/email/intake.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { CHROME_UA, collect, randomId } from '../helpers/collect.js';
+import { createLead } from '../helpers/leads.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -156,12 +157,7 @@ describe('e-mail → lead', () => {
   it('without an alias, finds the visitor by a sender address seen before', async () => {
     const { cid } = await visitorWithAlias('utm_source=google&utm_medium=cpc');
     const email = `known.${randomId(4)}@mail.ru`.toLowerCase();
-    const form = await fetch(`${server.url}/api/v1/leads`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': project.apiKey },
-      body: JSON.stringify({ type: 'form', contact: { email }, visitorId: cid }),
-    });
-    expect(form.status).toBe(201);
+    await createLead(server.url, project.apiKey, { type: 'form', contact: { email }, visitorId: cid });
     const r = await leadFromEmail(
       server.db,
       message({ from: { address: email, name: null }, to: ['info@shop.ru'] }),
