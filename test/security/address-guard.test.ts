@@ -4,7 +4,7 @@ import { ADDRESS_REFUSED_TEXT, createAddressGuard, type Resolver } from '../../s
 import { startMailboxReader } from '../../src/email/mailbox-reader.js';
 import { notifyMailboxesChanged } from '../../src/email/pollers.js';
 import { messages } from '../../src/http/messages.js';
-import { saveConnection } from '../../src/integrations/amocrm/store.js';
+import { saveConnection } from '../../src/integrations/amocrm/connect.js';
 import { AMO_TOKEN_PURPOSE } from '../../src/integrations/amocrm/token-store.js';
 import { Sealer } from '../../src/security/sealed.js';
 import { addMailbox, createProject, logger, mailboxRow, SECRET_KEY, sealer } from '../email/fixtures.js';

@@ -1,6 +1,169 @@
 import { sql } from 'kysely';
 import type { Db } from '../connection.js';
-import type { IntegrationKind } from '../schema.js';
+import type { Integration, IntegrationKind, IntegrationsTable, OAuthStatesTable } from '../schema.js';
+
+/** The project's integration of this kind, connected or not. */
+export function findIntegration(
+  db: Db,
+  projectId: string,
+  kind: IntegrationKind,
+): Promise<Integration | undefined> {
+  return db
+    .selectFrom('integrations')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+}
+
+export function findIntegrationById(db: Db, id: string): Promise<Integration | undefined> {
+  return db.selectFrom('integrations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The integrations of this kind with tokens (a waiting OAuth connection has none) in these projects. */
+export function connectedIntegrations(
+  db: Db,
+  kind: IntegrationKind,
+  projectIds: string[],
+): Promise<Array<{ id: string; project_id: string }>> {
+  return db
+    .selectFrom('integrations')
+    .select(['id', 'project_id'])
+    .where('kind', '=', kind)
+    .where('project_id', 'in', projectIds)
+    .where('access_token_enc', 'is not', null)
+    .execute();
+}
+
+/** The connection columns of an integrations row: where the account is and how Leadtrail signs in. */
+export type ConnectionColumns = Pick<
+  IntegrationsTable,
+  | 'base_url'
+  | 'auth'
+  | 'client_id'
+  | 'client_secret_enc'
+  | 'redirect_uri'
+  | 'access_token_enc'
+  | 'refresh_token_enc'
+  | 'access_expires_at'
+  | 'remote_account_id'
+  | 'tokens_refreshed_at'
+>;
+
+/**
+ * Creates the project's integration of this kind with `initialSettings`, or replaces the
+ * connection of the existing one (its settings are kept).
+ */
+export function saveIntegrationConnection(
+  db: Db,
+  projectId: string,
+  kind: IntegrationKind,
+  connection: ConnectionColumns,
+  initialSettings: unknown,
+): Promise<Integration> {
+  const values = { ...connection, updated_at: new Date() };
+  return db
+    .insertInto('integrations')
+    .values({ project_id: projectId, kind, settings: JSON.stringify(initialSettings), ...values })
+    .onConflict((oc) => oc.columns(['project_id', 'kind']).doUpdateSet(values))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function saveIntegrationSettings(db: Db, id: string, settings: unknown): Promise<Integration> {
+  return db
+    .updateTable('integrations')
+    .set({ settings: JSON.stringify(settings), updated_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The account id the remote side reported for the connection. */
+export async function setRemoteAccountId(db: Db, id: string, accountId: number): Promise<void> {
+  await db.updateTable('integrations').set({ remote_account_id: accountId }).where('id', '=', id).execute();
+}
+
+/** Disconnects: the row goes with its tokens and settings. False when there was none. */
+export async function deleteIntegration(db: Db, projectId: string, kind: IntegrationKind): Promise<boolean> {
+  const r = await db
+    .deleteFrom('integrations')
+    .where('project_id', '=', projectId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+// ------------------------------------------------------------------------------ OAuth tokens
+
+/** The columns a token refresh reads. */
+export const TOKEN_COLUMNS = [
+  'auth',
+  'base_url',
+  'client_id',
+  'client_secret_enc',
+  'redirect_uri',
+  'access_token_enc',
+  'refresh_token_enc',
+  'access_expires_at',
+] as const;
+
+export type TokenColumns = Pick<IntegrationsTable, (typeof TOKEN_COLUMNS)[number]>;
+
+export function findIntegrationTokens(db: Db, id: string): Promise<TokenColumns | undefined> {
+  return db.selectFrom('integrations').select(TOKEN_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** The same, with the row locked for the rest of the transaction: refreshes take turns on it. */
+export function lockIntegrationTokens(trx: Db, id: string): Promise<TokenColumns | undefined> {
+  return trx
+    .selectFrom('integrations')
+    .select(TOKEN_COLUMNS)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** A refreshed token pair, sealed, and the host that issued it. */
+export async function saveRefreshedTokens(
+  db: Db,
+  id: string,
+  p: Pick<IntegrationsTable, 'access_token_enc' | 'refresh_token_enc' | 'access_expires_at' | 'base_url'> & {
+    refreshedAt: Date;
+  },
+): Promise<void> {
+  const { refreshedAt, ...columns } = p;
+  await db
+    .updateTable('integrations')
+    .set({ ...columns, tokens_refreshed_at: refreshedAt, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+// ------------------------------------------------------------------------------ OAuth states
+
+export type NewOAuthState = Pick<
+  OAuthStatesTable,
+  'state_hash' | 'project_id' | 'kind' | 'payload_enc' | 'expires_at'
+>;
+
+export async function insertOAuthState(db: Db, s: NewOAuthState): Promise<void> {
+  await db.insertInto('oauth_states').values(s).execute();
+}
+
+/** Takes the state (single use): the row is deleted and returned, expired or not. */
+export function claimOAuthState(
+  db: Db,
+  stateHash: string,
+): Promise<{ project_id: string; kind: IntegrationKind; payload_enc: string; expires_at: Date } | undefined> {
+  return db
+    .deleteFrom('oauth_states')
+    .where('state_hash', '=', stateHash)
+    .returning(['project_id', 'kind', 'payload_enc', 'expires_at'])
+    .executeTakeFirst();
+}
+
+// ------------------------------------------------------------------------------ pauses
 
 /** The delivery states that still have something to send. */
 const OPEN = ['pending', 'waiting', 'searching'] as const;

@@ -7,6 +7,7 @@
 import type PgBoss from 'pg-boss';
 import type { Db } from '../../db/connection.js';
 import {
+  findIntegrationById,
   giveUpPause,
   holdDeliveries,
   pauseIntegration,
@@ -17,7 +18,6 @@ import { findProjectName } from '../../db/queries/projects.js';
 import type { Logger } from '../../logger.js';
 import { type AmoDeps, amoClientFor } from './connect.js';
 import { AmoError } from './errors.js';
-import { findIntegrationById } from './store.js';
 
 export const AMO_PROBE_QUEUE = 'amocrm-probe';
 /** how long a paused integration is probed before its waiting deliveries fail */

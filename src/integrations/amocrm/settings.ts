@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NO_NUL_MESSAGE, noNul } from '../../accounts/fields.js';
+import type { Integration } from '../../db/schema.js';
 import { PARAM_KEYS, type ParamKey } from '../../leads/param-keys.js';
 
 export const LEAD_TYPES = ['form', 'phone', 'chat', 'email', 'offline'] as const;
@@ -146,6 +147,19 @@ export const defaultSettings = (): StoredSettings => ({
   createdFields: { deal: {}, contact: {}, company: {} },
   markerFields: { deal: null, contact: null, company: null },
 });
+
+/** Settings as stored, completed with defaults for anything an older row lacks. */
+export function storedSettings(row: Pick<Integration, 'settings'> | undefined): StoredSettings {
+  const d = defaultSettings();
+  const s = (row?.settings ?? {}) as Partial<StoredSettings>;
+  return {
+    leadTypes: s.leadTypes ?? d.leadTypes,
+    windowMinutes: s.windowMinutes ?? d.windowMinutes,
+    entities: { ...d.entities, ...s.entities },
+    createdFields: { ...d.createdFields, ...s.createdFields },
+    markerFields: { ...d.markerFields, ...s.markerFields },
+  };
+}
 
 /** The settings as the API shows them (same shape as the PUT body, without secrets). */
 export function settingsJson(s: StoredSettings) {

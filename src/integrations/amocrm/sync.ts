@@ -1,6 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { Db } from '../../db/connection.js';
-import { clearGivenUpPause } from '../../db/queries/integrations.js';
+import { clearGivenUpPause, findIntegrationById } from '../../db/queries/integrations.js';
 import type { Delivery, DeliveryEntity, Integration, Language, Lead } from '../../db/schema.js';
 import type { Job, LeadEvent } from '../../delivery/dispatcher.js';
 import type { Logger } from '../../logger.js';
@@ -14,11 +14,10 @@ import {
   readField,
   tagRefs,
 } from './client.js';
-import { type AmoDeps, amoClientFor } from './connect.js';
+import { type AmoDeps, amoClientFor, isConnected } from './connect.js';
 import { findByEmail } from './find.js';
 import { heldReason, holdIfPaused, isAccountFailure, pause, pauseReason } from './pause.js';
-import { AMO_ENTITY, ENTITIES, type Entity, type StoredSettings } from './settings.js';
-import { findIntegrationById, isConnected, storedSettings } from './store.js';
+import { AMO_ENTITY, ENTITIES, type Entity, type StoredSettings, storedSettings } from './settings.js';
 import { contactName, dealName, mappedValues } from './values.js';
 
 export const AMO_QUEUE = 'amocrm-sync';

@@ -7,6 +7,12 @@
  * before anyone uses it (docs §1.3, §1.8).
  */
 import type { Db } from '../../db/connection.js';
+import {
+  findIntegrationTokens,
+  lockIntegrationTokens,
+  saveRefreshedTokens,
+  type TokenColumns,
+} from '../../db/queries/integrations.js';
 import type { IntegrationsTable } from '../../db/schema.js';
 import type { Sealer } from '../../security/sealed.js';
 import { AmoError } from './errors.js';
@@ -54,19 +60,6 @@ interface Current {
   /** epoch ms; null when unknown (long-lived tokens) */
   expiresAt: number | null;
 }
-
-const COLUMNS = [
-  'auth',
-  'base_url',
-  'client_id',
-  'client_secret_enc',
-  'redirect_uri',
-  'access_token_enc',
-  'refresh_token_enc',
-  'access_expires_at',
-] as const;
-
-type Row = Pick<IntegrationsTable, (typeof COLUMNS)[number]>;
 
 function authError(detail: string): AmoError {
   return new AmoError({ kind: 'auth', detail });
@@ -117,11 +110,7 @@ export class AmoTokenStore implements AmoTokenSource {
   }
 
   async #load(): Promise<Current> {
-    const row = await this.db
-      .selectFrom('integrations')
-      .select(COLUMNS)
-      .where('id', '=', this.integrationId)
-      .executeTakeFirst();
+    const row = await findIntegrationTokens(this.db, this.integrationId);
     this.#current = this.#currentOf(row);
     return this.#current;
   }
@@ -130,12 +119,7 @@ export class AmoTokenStore implements AmoTokenSource {
     // The row lock (not an advisory lock) also holds back a reconnect that would store a new pair
     // while this refresh is in flight and then be overwritten by it.
     const cur = await this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('integrations')
-        .select(COLUMNS)
-        .where('id', '=', this.integrationId)
-        .forUpdate()
-        .executeTakeFirst();
+      const row = await lockIntegrationTokens(trx, this.integrationId);
       const stored = this.#currentOf(row);
       // Someone (another process, a reconnect, a newly pasted token) replaced it already.
       if (stored.token !== failed || !row) return stored;
@@ -146,18 +130,18 @@ export class AmoTokenStore implements AmoTokenSource {
       const { tokens: fresh, baseUrl } = await this.#refresh(row, failed);
       const sealed = sealTokensForInsert(this.sealer, fresh, issuedAt);
       // Stored before the token is used: the old refresh token is already spent.
-      await trx
-        .updateTable('integrations')
-        .set({ ...sealed, base_url: baseUrl, tokens_refreshed_at: issuedAt, updated_at: new Date() })
-        .where('id', '=', this.integrationId)
-        .execute();
+      await saveRefreshedTokens(trx, this.integrationId, {
+        ...sealed,
+        base_url: baseUrl,
+        refreshedAt: issuedAt,
+      });
       return { token: fresh.accessToken, auth: row.auth, expiresAt: sealed.access_expires_at.getTime() };
     });
     this.#current = cur;
     return cur.token;
   }
 
-  async #refresh(row: Row, failed: string): Promise<{ tokens: AmoTokens; baseUrl: string }> {
+  async #refresh(row: TokenColumns, failed: string): Promise<{ tokens: AmoTokens; baseUrl: string }> {
     const { client_id, client_secret_enc, redirect_uri, refresh_token_enc } = row;
     if (!client_id || !client_secret_enc || !redirect_uri || !refresh_token_enc) {
       throw authError('the amoCRM OAuth connection is incomplete; reconnect amoCRM');
@@ -205,7 +189,7 @@ export class AmoTokenStore implements AmoTokenSource {
     }
   }
 
-  #currentOf(row: Row | undefined): Current {
+  #currentOf(row: TokenColumns | undefined): Current {
     if (!row) throw authError('the amoCRM integration is not connected');
     if (!row.access_token_enc) throw authError('no amoCRM access token is stored; reconnect amoCRM');
     return {
