@@ -22,3 +22,25 @@ export function listIntegrationLog(
   if (page.before) q = q.where('id', '<', page.before);
   return q.execute();
 }
+
+export interface LogEntry {
+  projectId: string;
+  destination: IntegrationKind;
+  leadId: string | null;
+  level: IntegrationLogTable['level'];
+  message: string;
+}
+
+/** One line of a project's integration log (what was sent where, and what went wrong). */
+export async function addIntegrationLog(db: Db, e: LogEntry): Promise<void> {
+  await db
+    .insertInto('integration_log')
+    .values({
+      project_id: e.projectId,
+      destination: e.destination,
+      lead_id: e.leadId,
+      level: e.level,
+      message: e.message,
+    })
+    .execute();
+}

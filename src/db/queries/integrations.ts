@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../connection.js';
 import type { Integration, IntegrationKind, IntegrationsTable, OAuthStatesTable } from '../schema.js';
+import { addIntegrationLog } from './integration-log.js';
 
 /** The project's integration of this kind, connected or not. */
 export function findIntegration(
@@ -303,16 +304,13 @@ export function giveUpPause(db: Db, id: string, reason: string): Promise<number>
       .where('destination', '=', row.kind)
       .where('state', '=', 'paused')
       .executeTakeFirst();
-    await trx
-      .insertInto('integration_log')
-      .values({
-        project_id: row.project_id,
-        destination: row.kind,
-        lead_id: null,
-        level: 'error',
-        message: reason,
-      })
-      .execute();
+    await addIntegrationLog(trx, {
+      projectId: row.project_id,
+      destination: row.kind,
+      leadId: null,
+      level: 'error',
+      message: reason,
+    });
     return Number(failed.numUpdatedRows);
   });
 }

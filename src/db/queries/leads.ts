@@ -165,3 +165,13 @@ export function listLeads(db: Db, projectId: string, f: LeadFilter): Promise<Lea
   }
   return q.orderBy('occurred_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
 }
+
+/** The project's leads among these ids (the others are left out). */
+export function findProjectLeads(db: Db, projectId: string, ids: string[]): Promise<Lead[]> {
+  return db
+    .selectFrom('leads')
+    .selectAll()
+    .where('project_id', '=', projectId)
+    .where('id', 'in', ids)
+    .execute();
+}

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../connection.js';
-import type { Project, ProjectUpdate } from '../schema.js';
+import type { Language, Project, ProjectUpdate } from '../schema.js';
 
 export interface NewProject {
   accountId: string;
@@ -135,4 +135,17 @@ export async function listLiveProjectDomains(db: Db): Promise<string[]> {
 export async function findProjectName(db: Db, id: string): Promise<string | undefined> {
   const row = await db.selectFrom('projects').select('name').where('id', '=', id).executeTakeFirst();
   return row?.name;
+}
+
+/** The project's name and its account's language (what an integration labels entities with), deleted or not. */
+export function findProjectNameAndLanguage(
+  db: Db,
+  id: string,
+): Promise<{ name: string; language: Language } | undefined> {
+  return db
+    .selectFrom('projects')
+    .innerJoin('accounts', 'accounts.id', 'projects.account_id')
+    .select(['projects.name', 'accounts.language'])
+    .where('projects.id', '=', id)
+    .executeTakeFirst();
 }
