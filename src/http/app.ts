@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from 'prom-client';
@@ -110,6 +111,14 @@ export async function buildApp(ctx: AppContext): Promise<BuiltApp> {
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+  });
+  // A browsable reference of the same document (served again at /api/docs/json). Swagger UI loads
+  // only its own scripts and stylesheets, so the cabinet's `default-src 'self'` policy holds here
+  // too; BaseLayout leaves out the top bar, whose logo carries an inline <style> the policy refuses.
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    theme: { title: 'Leadtrail API' },
+    uiConfig: { layout: 'BaseLayout', docExpansion: 'list', defaultModelsExpandDepth: 0 },
   });
   await app.register(fastifyCookie);
   installAuth(app, { db: ctx.db, publicUrl: ctx.config.publicUrl });

@@ -61,10 +61,17 @@ describe.skipIf(!browserAvailable)('cabinet in Chromium', () => {
     const account = await server.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
     expect(account.language).toBe('ru');
 
+    // The footer links the API reference, in the page's language.
+    const footer = page.getByRole('contentinfo');
+    expect(await footer.getByRole('link', { name: 'Справочник API' }).getAttribute('href')).toBe('/api/docs');
+
     // English on request.
     await page.getByRole('button', { name: 'EN' }).click();
     await page.getByRole('heading', { name: 'Install' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await footer.getByRole('link', { name: 'API reference' }).click();
+    await page.waitForURL('**/api/docs');
+    await page.getByRole('heading', { name: /Leadtrail API/ }).waitFor();
     expect(pageErrors).toEqual([]);
     expect(refused).toEqual([]);
   });

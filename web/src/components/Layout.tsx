@@ -72,6 +72,12 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </header>
       <main className="main">{children}</main>
+      <footer className="footer">
+        {/* a server page, not a cabinet route: a plain link */}
+        <a href="/api/docs" className="footer-link" data-testid="api-docs-link">
+          {t('footer.apiDocs')}
+        </a>
+      </footer>
     </div>
   );
 }

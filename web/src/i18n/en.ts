@@ -37,6 +37,7 @@ export const en: Dict = {
   'nav.logout': 'Log out',
   'nav.language': 'Switch language',
   'nav.account': 'Account',
+  'footer.apiDocs': 'API reference',
 
   'lang.ru': 'Русский',
   'lang.en': 'English',

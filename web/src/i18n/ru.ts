@@ -36,6 +36,7 @@ export const ru = {
   'nav.logout': 'Выйти',
   'nav.language': 'Переключить язык',
   'nav.account': 'Аккаунт',
+  'footer.apiDocs': 'Справочник API',
 
   'lang.ru': 'Русский',
   'lang.en': 'English',
