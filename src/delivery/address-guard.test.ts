@@ -1,17 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CountingListener, countingListener } from '../../test/helpers/listener.js';
-import { AmoClient } from '../integrations/amocrm/client.js';
-import { AmoError } from '../integrations/amocrm/errors.js';
-import {
-  ADDRESS_REFUSED_TEXT,
-  AddressRefusedError,
-  createAddressGuard,
-  isAddressRefused,
-  isPublicAddress,
-  type Resolver,
-} from './address-guard.js';
+import { describe, expect, it } from 'vitest';
+import { tableResolver } from '../../test/helpers/resolver.js';
+import { AddressRefusedError, createAddressGuard, isPublicAddress } from './address-guard.js';
 
 const REFUSED = [
   // IPv4 special-purpose ranges
@@ -103,21 +93,8 @@ describe('the pure check', () => {
   });
 });
 
-/** A resolver answering from a table; counts the questions. */
-function table(answers: Record<string, string[] | ((n: number) => string[])>) {
-  const asked: string[] = [];
-  const resolve: Resolver = async (hostname) => {
-    asked.push(hostname);
-    const a = answers[hostname];
-    const list = typeof a === 'function' ? a(asked.filter((h) => h === hostname).length) : a;
-    if (!list) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-    return list.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-  };
-  return { resolve, asked };
-}
-
 describe('checkHost', () => {
-  const { resolve } = table({
+  const { resolve } = tableResolver({
     'mail.example.com': ['93.184.216.34', '2a00:1450::1'],
     'mixed.example.com': ['93.184.216.34', '10.0.0.1'],
     'loop.example.com': ['127.0.0.1'],
@@ -150,113 +127,5 @@ describe('checkHost', () => {
     const open = createAddressGuard({ allowPrivate: true, resolve });
     for (const host of ['127.0.0.1', '::ffff:7f00:1', 'localhost', 'loop.example.com'])
       await expect(open.checkHost(host)).resolves.toBeUndefined();
-  });
-});
-
-describe('on every connection', () => {
-  let listener: CountingListener;
-  beforeAll(async () => {
-    listener = await countingListener();
-  });
-  afterAll(() => listener.close());
-
-  /** public when saved, loopback from the second question on: DNS rebinding */
-  const rebinding = () => table({ 'imap.rebind.test': (n) => (n === 1 ? ['93.184.216.34'] : ['127.0.0.1']) });
-
-  function tryConnect(guard: ReturnType<typeof createAddressGuard>, host: string): Promise<unknown> {
-    return new Promise((resolve) => {
-      const s = connect({ host, port: listener.port, lookup: guard.lookup });
-      s.on('connect', () => {
-        s.destroy();
-        resolve('connected');
-      });
-      s.on('error', (err) => resolve(err));
-    });
-  }
-
-  it('the socket lookup refuses a name that resolves to loopback after it was checked', async () => {
-    const { resolve, asked } = rebinding();
-    const guard = createAddressGuard({ allowPrivate: false, resolve });
-    await guard.checkHost('imap.rebind.test');
-    const err = await tryConnect(guard, 'imap.rebind.test');
-    expect(err).toBeInstanceOf(AddressRefusedError);
-    expect(asked).toEqual(['imap.rebind.test', 'imap.rebind.test']);
-    expect(listener.connections()).toBe(0);
-  });
-
-  it('the socket lookup answers both ways Node asks (one address, or all for happy eyeballs)', async () => {
-    const guard = createAddressGuard({
-      allowPrivate: true,
-      resolve: table({ 'fake.test': ['127.0.0.1'] }).resolve,
-    });
-    expect(await tryConnect(guard, 'fake.test')).toBe('connected');
-    const all = await new Promise((resolve) =>
-      guard.lookup('fake.test', { all: true }, (err, addresses) => resolve(err ?? addresses)),
-    );
-    expect(all).toEqual([{ address: '127.0.0.1', family: 4 }]);
-    const v6 = await new Promise((resolve) =>
-      guard.lookup('fake.test', { family: 6 }, (err, address) => resolve(err ?? address)),
-    );
-    expect((v6 as NodeJS.ErrnoException).code).toBe('ENOTFOUND');
-    expect(listener.connections()).toBe(1);
-  });
-
-  it('the guarded fetch refuses loopback names and literals without connecting', async () => {
-    const before = listener.connections();
-    const guard = createAddressGuard({
-      allowPrivate: false,
-      resolve: table({ 'acme.amocrm.ru': ['127.0.0.1'] }).resolve,
-    });
-    for (const url of [
-      `http://acme.amocrm.ru:${listener.port}/api/v4/account`,
-      `http://127.0.0.1:${listener.port}/`,
-      `http://[::ffff:7f00:1]:${listener.port}/`,
-      `http://0x7f.1:${listener.port}/`,
-      `http://localhost:${listener.port}/`,
-    ]) {
-      const err = await guard.fetch(url).then(
-        () => null,
-        (e: unknown) => e,
-      );
-      expect(isAddressRefused(err), url).toBe(true);
-    }
-    expect(listener.connections()).toBe(before);
-  });
-
-  it('an amoCRM client with the guarded fetch refuses a base URL resolving to loopback', async () => {
-    const before = listener.connections();
-    const guard = createAddressGuard({
-      allowPrivate: false,
-      resolve: table({ 'acme.amocrm.ru': ['127.0.0.1'] }).resolve,
-    });
-    const client = new AmoClient({
-      baseUrl: `http://acme.amocrm.ru:${listener.port}`,
-      tokens: { get: async () => 'token', renew: async () => 'token' },
-      fetch: guard.fetch,
-    });
-    const err = await client.account().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AmoError);
-    expect((err as AmoError).detail).toBe(ADDRESS_REFUSED_TEXT);
-    expect(isAddressRefused(err)).toBe(true);
-    expect(listener.connections()).toBe(before);
-  });
-
-  it('the guarded fetch reaches loopback with ALLOW_CUSTOM_INTEGRATION_HOSTS and follows no redirect', async () => {
-    const { createServer } = await import('node:http');
-    const http = createServer((req, res) => {
-      if (req.url === '/away') res.writeHead(302, { location: '/there' }).end();
-      else res.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
-    });
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-    const { port } = http.address() as { port: number };
-    try {
-      const guard = createAddressGuard({ allowPrivate: true });
-      const ok = await guard.fetch(`http://127.0.0.1:${port}/`);
-      expect([ok.status, await ok.text()]).toEqual([200, 'hello']);
-      const away = await guard.fetch(`http://localhost:${port}/away`);
-      expect(away.status).toBe(302);
-    } finally {
-      await new Promise((r) => http.close(r));
-    }
   });
 });

@@ -1,10 +1,19 @@
+import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADDRESS_REFUSED_TEXT, createAddressGuard, type Resolver } from '../../src/delivery/address-guard.js';
+import {
+  ADDRESS_REFUSED_TEXT,
+  AddressRefusedError,
+  createAddressGuard,
+  isAddressRefused,
+  type Resolver,
+} from '../../src/delivery/address-guard.js';
 import { startMailboxReader } from '../../src/email/mailbox-reader.js';
 import { notifyMailboxesChanged } from '../../src/email/pollers.js';
 import { messages } from '../../src/http/messages.js';
+import { AmoClient } from '../../src/integrations/amocrm/client.js';
 import { saveConnection } from '../../src/integrations/amocrm/connect.js';
+import { AmoError } from '../../src/integrations/amocrm/errors.js';
 import { AMO_TOKEN_PURPOSE } from '../../src/integrations/amocrm/token-store.js';
 import { Sealer } from '../../src/security/sealed.js';
 import { addMailbox, createProject, logger, mailboxRow, SECRET_KEY, sealer } from '../email/fixtures.js';
@@ -12,6 +21,7 @@ import { expectError } from '../helpers/assert.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { type CountingListener, countingListener } from '../helpers/listener.js';
+import { tableResolver } from '../helpers/resolver.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { until } from '../helpers/until.js';
 
@@ -190,5 +200,114 @@ describe('the address is checked again on every connection', () => {
     );
     expect(e.error.message).toBe(GENERIC.ru);
     expect(listener.connections()).toBe(0);
+  });
+});
+
+describe('the guard’s socket lookup and fetch, on every connection', () => {
+  let listener: CountingListener;
+  beforeAll(async () => {
+    listener = await countingListener();
+  });
+  afterAll(() => listener.close());
+
+  /** public when saved, loopback from the second question on: DNS rebinding */
+  const rebinding = () =>
+    tableResolver({ 'imap.rebind.test': (n) => (n === 1 ? ['93.184.216.34'] : ['127.0.0.1']) });
+
+  function tryConnect(guard: ReturnType<typeof createAddressGuard>, host: string): Promise<unknown> {
+    return new Promise((resolve) => {
+      const s = connect({ host, port: listener.port, lookup: guard.lookup });
+      s.on('connect', () => {
+        s.destroy();
+        resolve('connected');
+      });
+      s.on('error', (err) => resolve(err));
+    });
+  }
+
+  it('the socket lookup refuses a name that resolves to loopback after it was checked', async () => {
+    const { resolve, asked } = rebinding();
+    const guard = createAddressGuard({ allowPrivate: false, resolve });
+    await guard.checkHost('imap.rebind.test');
+    const err = await tryConnect(guard, 'imap.rebind.test');
+    expect(err).toBeInstanceOf(AddressRefusedError);
+    expect(asked).toEqual(['imap.rebind.test', 'imap.rebind.test']);
+    expect(listener.connections()).toBe(0);
+  });
+
+  it('the socket lookup answers both ways Node asks (one address, or all for happy eyeballs)', async () => {
+    const guard = createAddressGuard({
+      allowPrivate: true,
+      resolve: tableResolver({ 'fake.test': ['127.0.0.1'] }).resolve,
+    });
+    expect(await tryConnect(guard, 'fake.test')).toBe('connected');
+    const all = await new Promise((resolve) =>
+      guard.lookup('fake.test', { all: true }, (err, addresses) => resolve(err ?? addresses)),
+    );
+    expect(all).toEqual([{ address: '127.0.0.1', family: 4 }]);
+    const v6 = await new Promise((resolve) =>
+      guard.lookup('fake.test', { family: 6 }, (err, address) => resolve(err ?? address)),
+    );
+    expect((v6 as NodeJS.ErrnoException).code).toBe('ENOTFOUND');
+    expect(listener.connections()).toBe(1);
+  });
+
+  it('the guarded fetch refuses loopback names and literals without connecting', async () => {
+    const before = listener.connections();
+    const guard = createAddressGuard({
+      allowPrivate: false,
+      resolve: tableResolver({ 'acme.amocrm.ru': ['127.0.0.1'] }).resolve,
+    });
+    for (const url of [
+      `http://acme.amocrm.ru:${listener.port}/api/v4/account`,
+      `http://127.0.0.1:${listener.port}/`,
+      `http://[::ffff:7f00:1]:${listener.port}/`,
+      `http://0x7f.1:${listener.port}/`,
+      `http://localhost:${listener.port}/`,
+    ]) {
+      const err = await guard.fetch(url).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(isAddressRefused(err), url).toBe(true);
+    }
+    expect(listener.connections()).toBe(before);
+  });
+
+  it('an amoCRM client with the guarded fetch refuses a base URL resolving to loopback', async () => {
+    const before = listener.connections();
+    const guard = createAddressGuard({
+      allowPrivate: false,
+      resolve: tableResolver({ 'acme.amocrm.ru': ['127.0.0.1'] }).resolve,
+    });
+    const client = new AmoClient({
+      baseUrl: `http://acme.amocrm.ru:${listener.port}`,
+      tokens: { get: async () => 'token', renew: async () => 'token' },
+      fetch: guard.fetch,
+    });
+    const err = await client.account().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmoError);
+    expect((err as AmoError).detail).toBe(ADDRESS_REFUSED_TEXT);
+    expect(isAddressRefused(err)).toBe(true);
+    expect(listener.connections()).toBe(before);
+  });
+
+  it('the guarded fetch reaches loopback with ALLOW_CUSTOM_INTEGRATION_HOSTS and follows no redirect', async () => {
+    const { createServer } = await import('node:http');
+    const http = createServer((req, res) => {
+      if (req.url === '/away') res.writeHead(302, { location: '/there' }).end();
+      else res.writeHead(200, { 'content-type': 'text/plain' }).end('hello');
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const { port } = http.address() as { port: number };
+    try {
+      const guard = createAddressGuard({ allowPrivate: true });
+      const ok = await guard.fetch(`http://127.0.0.1:${port}/`);
+      expect([ok.status, await ok.text()]).toEqual([200, 'hello']);
+      const away = await guard.fetch(`http://localhost:${port}/away`);
+      expect(away.status).toBe(302);
+    } finally {
+      await new Promise((r) => http.close(r));
+    }
   });
 });

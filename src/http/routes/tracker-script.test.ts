@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { trackerScriptPath, trackerScriptRoutes } from '../../src/http/routes/tracker-script.js';
+import { trackerScriptPath, trackerScriptRoutes } from './tracker-script.js';
 
 describe('GET /t.js', () => {
   it('serves the built script with short caching and a strong ETag; 304 on a match', async () => {

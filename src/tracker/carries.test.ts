@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { carries } from '../../src/tracker/carries.js';
+import { carries } from './carries.js';
 
 /** The phone +7 (912) 345-67-89 is looked for by its last ten digits, the e-mail lower-cased. */
 const E = 'maria.k+shop@example.ru';
