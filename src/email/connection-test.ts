@@ -2,7 +2,7 @@ import type { Db } from '../db/connection.js';
 import { findMailboxLogin } from '../db/queries/mailboxes.js';
 import { type AddressGuard, isAddressRefused } from '../delivery/address-guard.js';
 import type { Sealer } from '../security/sealed.js';
-import { testMailboxConnection } from './mailbox-reader.js';
+import { testMailboxConnection } from './imap-session.js';
 import type { MailboxBody } from './settings.js';
 
 export type ConnectionTestResult =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { uidSet } from '../../src/email/folder-sync.js';
 import { describeImapError } from '../../src/email/imap-errors.js';
 import { messageIds, parseIncoming } from '../../src/email/incoming.js';
-import { uidSet } from '../../src/email/mailbox-reader.js';
 
 const place = { mailboxId: '00000000-0000-0000-0000-000000000001', folder: 'INBOX', uidValidity: 7, uid: 3 };
 

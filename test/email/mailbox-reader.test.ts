@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEmailMessage } from '../../src/db/queries/email-messages.js';
+import { testMailboxConnection } from '../../src/email/imap-session.js';
 import {
   type IncomingEmail,
   type Mailbox,
   type MailboxReader,
   type MailboxReaderOptions,
   startMailboxReader,
-  testMailboxConnection,
 } from '../../src/email/mailbox-reader.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { dovecotAvailable, startDovecot, type TestDovecot } from '../helpers/dovecot.js';
