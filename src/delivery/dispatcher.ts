@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
-import { type Db, poolOf } from '../db/connection.js';
+import type { Db } from '../db/connection.js';
+import { subscribe } from '../db/listen.js';
 import { claimLeadEvents, startQueuedJobNow } from '../db/queries/outbox.js';
 import type { Logger } from '../logger.js';
 import { bossDb } from './jobs.js';
@@ -41,7 +42,6 @@ export function startDispatcher(
   let running: Promise<void> | null = null;
   let again = false;
   let timer: NodeJS.Timeout | null = null;
-  let listener: { release(): void; query(q: string): Promise<unknown> } | null = null;
 
   async function runOnce(): Promise<number> {
     const queues = new Set<string>();
@@ -95,18 +95,15 @@ export function startDispatcher(
     timer.unref();
   };
 
-  void (async () => {
-    try {
-      const client = await poolOf(db).connect();
-      client.on('notification', () => kick());
-      client.on('error', (err) => logger.warn({ err }, 'outbox listener connection lost; polling'));
-      await client.query('listen lead_events');
-      if (stopped) client.release();
-      else listener = client;
-    } catch (err) {
-      logger.warn({ err }, 'could not listen for lead events; polling');
-    }
-  })();
+  // The outbox's trigger announces new events; after a reconnect, whatever came meanwhile is read.
+  const listener = subscribe(db, {
+    channel: 'lead_events',
+    applicationName: 'leadtrail outbox',
+    logger,
+    lostMessage: 'outbox listener connection lost; polling until it is back',
+    onNotification: kick,
+    onListening: kick,
+  });
   schedule();
   kick();
 
@@ -116,10 +113,7 @@ export function startDispatcher(
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
-      if (listener) {
-        await listener.query('unlisten lead_events').catch(() => undefined);
-        listener.release();
-      }
+      await listener.close();
     },
   };
 }

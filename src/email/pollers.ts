@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 import { type Db, poolOf } from '../db/connection.js';
-import { notify } from '../db/listen.js';
+import { notify, subscribe } from '../db/listen.js';
 import { listLiveMailboxes, tryLockMailbox, unlockMailbox } from '../db/queries/mailboxes.js';
 import type { AddressGuard } from '../delivery/address-guard.js';
 import type { Logger } from '../logger.js';
@@ -54,7 +54,8 @@ export async function notifyMailboxesChanged(db: Db): Promise<void> {
  * One reader per mailbox across all processes: before reading a mailbox a process takes a
  * session-level advisory lock on it, on a connection of its own held as long as it reads. Another
  * process skips a held mailbox and tries again later; when the holder dies its connection closes,
- * the lock goes with it and the next try elsewhere takes over.
+ * the lock goes with it and the next try elsewhere takes over. A change announced on CHANNEL (or a
+ * reconnect of that listener, which may have missed one) reads the table again at once.
  */
 export function startMailboxPollers(db: Db, logger: Logger, options: MailboxPollerOptions): MailboxPollers {
   const sealer = new Sealer(options.secretKey, MAILBOX_PASSWORD_PURPOSE);
@@ -93,14 +94,15 @@ export function startMailboxPollers(db: Db, logger: Logger, options: MailboxPoll
   const locks = async (): Promise<pg.Client> => {
     if (lockClient) return lockClient;
     connecting ??= (async () => {
-      const client = new pg.Client({ ...poolOf(db).options, keepAlive: true });
+      const client = new pg.Client({
+        ...poolOf(db).options,
+        keepAlive: true,
+        application_name: 'leadtrail mailbox locks',
+      });
       client.on('error', (err) => lockLost(client, err));
       client.on('end', () => lockLost(client));
-      client.on('notification', () => void refresh());
       try {
         await client.connect();
-        await client.query(`set application_name = 'leadtrail mailbox locks'`);
-        await client.query(`listen ${CHANNEL}`);
         if (stopped) throw new Error('mailbox pollers stopped');
       } catch (err) {
         client.end().catch(() => undefined);
@@ -123,6 +125,8 @@ export function startMailboxPollers(db: Db, logger: Logger, options: MailboxPoll
     let client: pg.Client;
     let rows: Mailbox[];
     try {
+      // The first pass waits for the listener, so that a change announced after it is heard.
+      await changes.ready;
       client = await locks();
       rows = await listLiveMailboxes(db);
     } catch (err) {
@@ -169,6 +173,14 @@ export function startMailboxPollers(db: Db, logger: Logger, options: MailboxPoll
     return next;
   };
 
+  const changes = subscribe(db, {
+    channel: CHANNEL,
+    applicationName: 'leadtrail mailbox changes',
+    logger,
+    lostMessage: 'mailbox change listener lost: the mailboxes are read periodically until it is back',
+    onNotification: () => void refresh(),
+    onListening: () => void refresh(),
+  });
   const timer = setInterval(() => void refresh(), (options.claimSeconds ?? 30) * 1000);
   timer.unref();
   void refresh();
@@ -179,6 +191,7 @@ export function startMailboxPollers(db: Db, logger: Logger, options: MailboxPoll
     stop: async () => {
       stopped = true;
       clearInterval(timer);
+      await changes.close();
       await pass;
       const readers = [...held.values()].map((h) => h.reader);
       held.clear();

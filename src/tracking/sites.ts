@@ -1,5 +1,5 @@
-import pg from 'pg';
-import { type Db, poolOf } from '../db/connection.js';
+import type { Db } from '../db/connection.js';
+import { type Subscription, subscribe } from '../db/listen.js';
 import { findLeadProject, listLiveProjectDomains } from '../db/queries/projects.js';
 import type { LeadProject } from '../leads/create.js';
 import { toLeadProject } from '../leads/project.js';
@@ -13,7 +13,6 @@ export interface Site extends LeadProject {
 const CHANNEL = 'leadtrail_sites';
 const TTL_MS = 5_000;
 const DOMAINS_TTL_MS = 60_000;
-const RECONNECT_MS = 1_000;
 
 /**
  * Site key → project, cached: the collector sees a hit per page view, the projects table changes
@@ -29,10 +28,8 @@ export class SiteDirectory {
   #generation = 0;
   #domains: { set: Set<string>; until: number } | null = null;
   #domainsLoading: Promise<Set<string>> | null = null;
-  #listener: pg.Client | null = null;
-  #listening = false;
+  #changes: Subscription | null = null;
   #closed = false;
-  #retry: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
@@ -41,42 +38,22 @@ export class SiteDirectory {
 
   /** Starts following changes announced by the database; resolves once it does (or failed to). */
   async listen(): Promise<void> {
-    if (this.#closed || this.#listener) return;
-    const client = new pg.Client({ ...poolOf(this.db).options, keepAlive: true });
-    this.#listener = client;
-    const lost = (err?: unknown) => {
-      if (this.#listener !== client) return;
-      this.#listener = null;
-      this.#listening = false;
-      client.end().catch(() => undefined);
-      if (this.#closed) return;
-      this.logger?.warn({ err }, 'site change listener lost: site keys are cached briefly until it is back');
-      this.#retry = setTimeout(() => void this.listen(), RECONNECT_MS);
-      this.#retry.unref();
-    };
-    client.on('error', lost);
-    client.on('end', () => lost());
-    client.on('notification', (n) => this.changed(n.payload));
-    try {
-      await client.connect();
-      await client.query(`set application_name = 'leadtrail site changes'`);
-      await client.query(`listen ${CHANNEL}`);
-      if (this.#listener !== client) return;
+    if (this.#closed) return;
+    this.#changes ??= subscribe(this.db, {
+      channel: CHANNEL,
+      applicationName: 'leadtrail site changes',
+      logger: this.logger,
+      lostMessage: 'site change listener lost: site keys are cached briefly until it is back',
+      onNotification: (siteKey) => this.changed(siteKey),
       // Whatever changed while nobody listened is unknown: start from the database again.
-      this.#listening = true;
-      this.changed(undefined);
-    } catch (err) {
-      lost(err);
-    }
+      onListening: () => this.changed(undefined),
+    });
+    await this.#changes.ready;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#retry);
-    const client = this.#listener;
-    this.#listener = null;
-    this.#listening = false;
-    await client?.end().catch(() => undefined);
+    await this.#changes?.close();
   }
 
   /** A project changed: forget its key (or, with none, every key) and the set of site domains. */
@@ -102,7 +79,7 @@ export class SiteDirectory {
     const hit = this.#cache.get(siteKey);
     if (hit && hit.until > Date.now()) return hit.site;
     const loading = this.#loading.get(siteKey) ?? this.#load(siteKey);
-    if (hit && this.#listening) {
+    if (hit && this.#changes?.listening) {
       loading.catch(() => undefined);
       return hit.site;
     }
