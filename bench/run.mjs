@@ -2,7 +2,7 @@
 // bundled with esbuild (packages stay external) and run in its own node process.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
-import { build } from 'esbuild';
+import { bundleForNode } from '../scripts/node-bundle.mjs';
 
 const wanted = process.argv.slice(2);
 const names = readdirSync('bench')
@@ -17,16 +17,7 @@ mkdirSync('dist/bench', { recursive: true });
 let failed = false;
 for (const name of names) {
   const outfile = `dist/bench/${name}.mjs`;
-  await build({
-    entryPoints: [`bench/${name}.bench.ts`],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20.19',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  await bundleForNode(`bench/${name}.bench.ts`, outfile);
   console.log(`\n=== ${name} ===`);
   const r = spawnSync(process.execPath, [outfile], { stdio: 'inherit' });
   if (r.status !== 0) failed = true;

@@ -1,18 +1,7 @@
-// Bundles the server into dist/cli.js; packages stay external (native modules, embedded postgres).
-import { build } from 'esbuild';
+// Bundles the server into dist/cli.js (scripts/node-bundle.mjs).
+import { bundleForNode } from './node-bundle.mjs';
 
-const { metafile } = await build({
-  entryPoints: ['src/cli.ts'],
-  outfile: 'dist/cli.js',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20.19',
-  packages: 'external',
-  sourcemap: true,
-  metafile: true,
-  logLevel: 'warning',
-});
+const { metafile } = await bundleForNode('src/cli.ts', 'dist/cli.js', { sourcemap: true, metafile: true });
 
 // Development fakes (fakes/) are never shipped: src/ must not import them.
 const fromFakes = Object.keys(metafile.inputs).filter((f) => f.startsWith('fakes/'));

@@ -1,10 +1,10 @@
-// Runs a development fake: `node scripts/fake.mjs amocrm` bundles fakes/amocrm/main.ts with esbuild into
-// dist/fakes/amocrm.js (packages stay external) and runs it in this process. Any fakes/<name>/main.ts works
-// the same way, so a new fake needs only its folder and a `fake:<name>` line in package.json.
+// Runs a development fake: `node scripts/fake.mjs amocrm` bundles fakes/amocrm/main.ts into
+// dist/fakes/amocrm.js (scripts/node-bundle.mjs) and runs it in this process. Any fakes/<name>/main.ts
+// works the same way, so a new fake needs only its folder and a `fake:<name>` line in package.json.
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode } from './node-bundle.mjs';
 
 const name = process.argv[2];
 const known = readdirSync('fakes', { withFileTypes: true })
@@ -16,16 +16,7 @@ if (!name || !known.includes(name)) {
 }
 
 const outfile = `dist/fakes/${name}.js`;
-await build({
-  entryPoints: [`fakes/${name}/main.ts`],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20.19',
-  packages: 'external',
-  logLevel: 'warning',
-});
+await bundleForNode(`fakes/${name}/main.ts`, outfile);
 
 // Imported here rather than spawned: the fake handles Ctrl+C itself, with no second process in between.
 await import(pathToFileURL(resolve(outfile)).href);
