@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.js';
-import { findMailboxLogin } from '../db/queries/mailboxes.js';
+import { findMailbox } from '../db/queries/mailboxes.js';
 import { type AddressGuard, isAddressRefused } from '../delivery/address-guard.js';
 import type { Sealer } from '../security/sealed.js';
 import { testMailboxConnection } from './imap-session.js';
@@ -32,7 +32,7 @@ export async function testMailboxSettings(
   }
   let password = b.password;
   if (!password && b.mailboxId) {
-    const saved = await findMailboxLogin(db, projectId, b.mailboxId);
+    const saved = await findMailbox(db, b.mailboxId, projectId);
     if (saved && saved.host === b.host && saved.username === b.user)
       password = deps.sealer.open(saved.password_enc);
   }

@@ -3,6 +3,7 @@ import type { Db } from '../db/connection.js';
 import {
   addFolderPosition,
   advanceFolderPosition,
+  type FolderRef,
   findFolderPosition,
   type Mailbox,
   restartFolderPosition,
@@ -37,8 +38,9 @@ export async function syncFolder(
   const box = await client.mailboxOpen(folder, { readOnly: true });
   opened?.();
   const uidValidity = Number(box.uidValidity);
-  const lastUid = await readingPosition(s, folder, uidValidity);
-  const advance = (uid: number) => advanceFolderPosition(s.db, m.id, folder, uidValidity, uid);
+  const at = { mailboxId: m.id, folder };
+  const lastUid = await readingPosition(s, at, uidValidity);
+  const advance = (uid: number) => advanceFolderPosition(s.db, at, uidValidity, uid);
   const topUid = box.uidNext - 1;
   if (box.exists === 0 || topUid <= lastUid) {
     if (topUid > lastUid) await advance(topUid);
@@ -79,17 +81,20 @@ export async function syncFolder(
 }
 
 /** The highest UID already looked at in the folder under this UIDVALIDITY (0: none). */
-async function readingPosition(s: FolderSync, folder: string, uidValidity: number): Promise<number> {
-  const state = await findFolderPosition(s.db, s.mailbox.id, folder);
+async function readingPosition(s: FolderSync, at: FolderRef, uidValidity: number): Promise<number> {
+  const state = await findFolderPosition(s.db, at);
   if (!state) {
-    await addFolderPosition(s.db, s.mailbox.id, folder, uidValidity);
+    await addFolderPosition(s.db, at, uidValidity);
     return 0;
   }
   if (Number(state.uid_validity) !== uidValidity) {
     // The server renumbered the folder: UIDs start over, from the start date again. Messages
     // already taken are recognised by their Message-ID (see MessageTaker).
-    s.log.info({ folder, was: state.uid_validity, now: uidValidity }, 'UIDVALIDITY changed: reading again');
-    await restartFolderPosition(s.db, s.mailbox.id, folder, uidValidity);
+    s.log.info(
+      { folder: at.folder, was: state.uid_validity, now: uidValidity },
+      'UIDVALIDITY changed: reading again',
+    );
+    await restartFolderPosition(s.db, at, uidValidity);
     return 0;
   }
   return Number(state.last_uid);

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.js';
 import { findEmailMessage, recordEmailMessage, threadLead } from '../db/queries/email-messages.js';
 import { findEmailTracking } from '../db/queries/email-tracking.js';
-import { findMailboxOwner } from '../db/queries/mailboxes.js';
+import { findMailbox } from '../db/queries/mailboxes.js';
 import { findLeadProject } from '../db/queries/projects.js';
 import { normaliseEmail } from '../leads/contact.js';
 import { createLead } from '../leads/create.js';
@@ -45,7 +45,7 @@ export async function leadFromEmail(
     const known = await findEmailMessage(trx, place);
     if (known) return { leadId: known.lead_id, ignored: known.ignored };
 
-    const box = await findMailboxOwner(trx, place.mailboxId);
+    const box = await findMailbox(trx, place.mailboxId);
     if (!box) return { leadId: null, ignored: 'mailbox removed' };
     const record = (leadId: string | null, ignored: string | null) =>
       recordEmailMessage(trx, place, { messageId: msg.messageId, leadId, ignored });

@@ -25,30 +25,11 @@ export function listLiveMailboxes(db: Db): Promise<Mailbox[]> {
     .execute();
 }
 
-/** The project a mailbox belongs to and its login; undefined when it was removed. */
-export function findMailboxOwner(
-  db: Db,
-  id: string,
-): Promise<{ project_id: string; username: string } | undefined> {
-  return db
-    .selectFrom('mailboxes')
-    .select(['project_id', 'username'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
-
-/** A project's mailbox's stored login: where its sealed password may go. */
-export function findMailboxLogin(
-  db: Db,
-  projectId: string,
-  id: string,
-): Promise<{ password_enc: string; host: string; username: string } | undefined> {
-  return db
-    .selectFrom('mailboxes')
-    .select(['password_enc', 'host', 'username'])
-    .where('id', '=', id)
-    .where('project_id', '=', projectId)
-    .executeTakeFirst();
+/** A mailbox by id; within a project when one is given (another project's is none). */
+export function findMailbox(db: Db, id: string, projectId?: string): Promise<Mailbox | undefined> {
+  let q = db.selectFrom('mailboxes').selectAll().where('id', '=', id);
+  if (projectId !== undefined) q = q.where('project_id', '=', projectId);
+  return q.executeTakeFirst();
 }
 
 export async function insertMailbox(db: Db, values: Insertable<MailboxesTable>): Promise<void> {
@@ -98,58 +79,52 @@ export function lastUidsOf(
     .execute();
 }
 
+/** One folder of one mailbox. */
+export interface FolderRef {
+  mailboxId: string;
+  folder: string;
+}
+
 export function findFolderPosition(
   db: Db,
-  mailboxId: string,
-  folder: string,
+  f: FolderRef,
 ): Promise<{ uid_validity: number; last_uid: number } | undefined> {
   return db
     .selectFrom('mailbox_folders')
     .select(['uid_validity', 'last_uid'])
-    .where((eb) => eb.and({ mailbox_id: mailboxId, folder }))
+    .where((eb) => eb.and({ mailbox_id: f.mailboxId, folder: f.folder }))
     .executeTakeFirst();
 }
 
 /** A folder read for the first time: nothing read yet (a no-op when another process was first). */
-export async function addFolderPosition(
-  db: Db,
-  mailboxId: string,
-  folder: string,
-  uidValidity: number,
-): Promise<void> {
+export async function addFolderPosition(db: Db, f: FolderRef, uidValidity: number): Promise<void> {
   await db
     .insertInto('mailbox_folders')
-    .values({ mailbox_id: mailboxId, folder, uid_validity: uidValidity, last_uid: 0 })
+    .values({ mailbox_id: f.mailboxId, folder: f.folder, uid_validity: uidValidity, last_uid: 0 })
     .onConflict((oc) => oc.columns(['mailbox_id', 'folder']).doNothing())
     .execute();
 }
 
 /** The server renumbered the folder (a new UIDVALIDITY): reading starts over. */
-export async function restartFolderPosition(
-  db: Db,
-  mailboxId: string,
-  folder: string,
-  uidValidity: number,
-): Promise<void> {
+export async function restartFolderPosition(db: Db, f: FolderRef, uidValidity: number): Promise<void> {
   await db
     .updateTable('mailbox_folders')
     .set({ uid_validity: uidValidity, last_uid: 0 })
-    .where((eb) => eb.and({ mailbox_id: mailboxId, folder }))
+    .where((eb) => eb.and({ mailbox_id: f.mailboxId, folder: f.folder }))
     .execute();
 }
 
 /** Everything up to `uid` has been looked at; never moves back, nor across a renumbering. */
 export async function advanceFolderPosition(
   db: Db,
-  mailboxId: string,
-  folder: string,
+  f: FolderRef,
   uidValidity: number,
   uid: number,
 ): Promise<void> {
   await db
     .updateTable('mailbox_folders')
     .set({ last_uid: uid })
-    .where((eb) => eb.and({ mailbox_id: mailboxId, folder }))
+    .where((eb) => eb.and({ mailbox_id: f.mailboxId, folder: f.folder }))
     .where('uid_validity', '=', uidValidity)
     .where('last_uid', '<', uid)
     .execute();
