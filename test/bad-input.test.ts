@@ -1,3 +1,4 @@
+// One file over 400 lines: one concern, refusing bad input, as tables over every write endpoint.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './helpers/assert.js';

@@ -1,3 +1,4 @@
+// One file over 400 lines: tables of referrer and UTM cases for one function, classifyTraffic.
 import { describe, expect, it } from 'vitest';
 import { touch } from '../../test/helpers/touch.js';
 import { type Classified, classifyTraffic, DIRECT, touchLabel } from './traffic-source.js';

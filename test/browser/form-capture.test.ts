@@ -1,3 +1,4 @@
+// One file over 400 lines: one concern, form capture; each real-world page shape beside the cases using it.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';

@@ -1,3 +1,4 @@
+// One file over 400 lines: all cases share one Chromium and fake collector; the last checks all requests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
