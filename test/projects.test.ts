@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './helpers/assert.js';
-import { ApiClient, signUp } from './helpers/client.js';
+import { ApiClient, joinAccount, signUp } from './helpers/client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 interface ProjectJson {
@@ -26,20 +26,8 @@ let viewer: ApiClient;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-async function join(role: 'admin' | 'viewer'): Promise<ApiClient> {
-  const inv = await owner.post<{ url: string }>('/api/v1/invitations', {
-    email: `${role}.${Date.now()}@example.ru`,
-    role,
-  });
-  expect(inv.status).toBe(201);
-  const c = new ApiClient(server.url);
-  const r = await c.post(`/api/v1/invite/${inv.body.url.split('/invite/')[1]}/accept`, {
-    password: 'пароль-надёжный-123',
-    name: role === 'admin' ? 'Мария Админова' : 'Пётр Смотров',
-  });
-  expect(r.status).toBe(201);
-  return c;
-}
+const join = async (role: 'admin' | 'viewer') =>
+  (await joinAccount(owner, role, { name: role === 'admin' ? 'Мария Админова' : 'Пётр Смотров' })).client;
 
 beforeAll(async () => {
   server = await startTestServer();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './helpers/assert.js';
-import { ApiClient, type ErrorReply, signUp } from './helpers/client.js';
+import { type ApiClient, type ErrorReply, joinAccount, signUp } from './helpers/client.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -30,17 +30,11 @@ async function setUpTenant(accountName: string, projects: string[], tag: string)
     expect(r.status).toBe(201);
     projectIds.push(r.body.id);
   }
-  const inv = await owner.post<{ url: string }>('/api/v1/invitations', {
+  const { client: viewer, userId: viewerId } = await joinAccount(owner, 'viewer', {
     email: `viewer.${tag}.${Date.now()}@example.ru`,
-    role: 'viewer',
+    password: PASSWORD,
+    name: 'Наблюдатель',
   });
-  expect(inv.status).toBe(201);
-  const viewer = new ApiClient(server.url);
-  const accepted = await viewer.post<{ user: { id: string } }>(
-    `/api/v1/invite/${inv.body.url.split('/invite/')[1]}/accept`,
-    { password: PASSWORD, name: 'Наблюдатель' },
-  );
-  expect(accepted.status).toBe(201);
   const open = await owner.post<{ id: string }>('/api/v1/invitations', {
     email: `admin.${tag}.${Date.now()}@example.ru`,
     role: 'admin',
@@ -53,7 +47,7 @@ async function setUpTenant(accountName: string, projects: string[], tag: string)
     ownerId,
     accountId,
     viewer,
-    viewerId: accepted.body.user.id,
+    viewerId,
     projectIds,
     invitationId: open.body.id,
     tokenId: token.body.id,

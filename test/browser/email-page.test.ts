@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, docScreenshot, launchChromium } from '../helpers/browser.js';
-import { ApiClient, signUp } from '../helpers/client.js';
+import { type ApiClient, joinAccount, signUp } from '../helpers/client.js';
 import { freePort, startTestServer, type TestServer } from '../helpers/server.js';
 
 interface View {
@@ -291,15 +291,7 @@ describe.skipIf(!browserAvailable)('e-mail tracking page in Chromium', () => {
       aliases: { mode: 'plus' },
       mailboxes: [{ host: '127.0.0.1', port: closedPort, user: 'info', password: 'секрет' }],
     });
-    const inv = await client.post<{ url: string }>('/api/v1/invitations', {
-      email: `viewer.${Date.now()}@example.ru`,
-      role: 'viewer',
-    });
-    const viewer = new ApiClient(server.url);
-    const accepted = await viewer.post(`/api/v1/invite/${inv.body.url.split('/invite/')[1]}/accept`, {
-      password: 'пароль-надёжный-123',
-    });
-    expect(accepted.status).toBe(201);
+    const { client: viewer } = await joinAccount(client, 'viewer');
     const viewerContext = await contextFor(viewer);
     const page = await openPage(projectId, viewerContext);
     await page.getByTestId('mailbox').waitFor();

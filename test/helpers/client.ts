@@ -87,3 +87,26 @@ export async function signUp(
   if (r.status !== 201) throw new Error(`signup failed: ${r.status} ${JSON.stringify(r.body)}`);
   return { client, email, password, userId: r.body.user.id, accountId: r.body.account.id };
 }
+
+/**
+ * Invites `role` into the account of `by` and accepts the invitation: a client signed in as the
+ * new member, who chose `password` (and `name`, when given) on the invitation page.
+ */
+export async function joinAccount(
+  by: ApiClient,
+  role: 'admin' | 'viewer',
+  over: Partial<{ email: string; password: string; name: string }> = {},
+): Promise<{ client: ApiClient; userId: string; email: string; password: string }> {
+  const email = over.email ?? `${role}${++seq}.${Date.now()}@example.ru`;
+  const password = over.password ?? 'пароль-надёжный-123';
+  const inv = await by.post<{ url: string }>('/api/v1/invitations', { email, role });
+  if (inv.status !== 201) throw new Error(`invitation failed: ${inv.status} ${JSON.stringify(inv.body)}`);
+  const client = new ApiClient(by.baseUrl);
+  const token = inv.body.url.split('/invite/')[1];
+  const r = await client.post<{ user: { id: string } }>(`/api/v1/invite/${token}/accept`, {
+    password,
+    ...(over.name !== undefined && { name: over.name }),
+  });
+  if (r.status !== 201) throw new Error(`accepting failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return { client, userId: r.body.user.id, email, password };
+}

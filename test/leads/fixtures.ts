@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Db } from '../../src/db/connection.js';
 import type { LeadJson } from '../../src/leads/serialize.js';
 import type { ProjectJson } from '../../src/projects/serialize.js';
-import { ApiClient, signUp } from '../helpers/client.js';
+import { type ApiClient, joinAccount, signUp } from '../helpers/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** The site of the «Диваны» project. */
@@ -32,16 +32,7 @@ export async function startLeadsWorld(): Promise<LeadsWorld> {
     timezone: 'Europe/Moscow',
   });
   expect(p.status).toBe(201);
-  const inv = await owner.post<{ url: string }>('/api/v1/invitations', {
-    email: `viewer.${Date.now()}@example.ru`,
-    role: 'viewer',
-  });
-  const viewer = new ApiClient(server.url);
-  const accepted = await viewer.post(`/api/v1/invite/${inv.body.url.split('/invite/')[1]}/accept`, {
-    password: 'пароль-надёжный-123',
-    name: 'Наблюдатель',
-  });
-  expect(accepted.status).toBe(201);
+  const { client: viewer } = await joinAccount(owner, 'viewer', { name: 'Наблюдатель' });
   const token = await owner.post<{ token: string }>('/api/v1/tokens', { name: 'импорт из 1С' });
   const { client: stranger } = await signUp(server.url, { accountName: 'АО «Чужие»' });
   return {
