@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection.js';
-import { findUserByEmail } from '../db/queries/accounts.js';
+import { findAccount, findUserByEmail } from '../db/queries/accounts.js';
 import { admitAuthAttempt, clearAuthFailures } from '../db/queries/auth-failures.js';
-import type { User } from '../db/schema.js';
+import type { Account, User } from '../db/schema.js';
 import { AppError } from '../http/errors.js';
 import { burnPasswordCheck, verifyPassword } from '../security/passwords.js';
 
@@ -34,4 +34,17 @@ export async function authenticate(db: Db, email: string, password: string, ip: 
   if (!user || !ok) throw new AppError(401, 'invalid_credentials');
   await clearAuthFailures(db, email);
   return user;
+}
+
+/** Signs in by e-mail and password (authenticate) and finds the user's account. */
+export async function logIn(
+  db: Db,
+  email: string,
+  password: string,
+  ip: string,
+): Promise<{ user: User; account: Account }> {
+  const user = await authenticate(db, email, password, ip);
+  const account = await findAccount(db, user.account_id);
+  if (!account) throw new AppError(401, 'invalid_credentials');
+  return { user, account };
 }

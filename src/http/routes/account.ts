@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { changeProfile } from '../../accounts/profile.js';
 import {
   accountBody,
   accountJson,
@@ -7,14 +8,10 @@ import {
   toAccountJson,
   toUserJson,
 } from '../../accounts/serialize.js';
-import { updateAccount, updateUser } from '../../db/queries/accounts.js';
-import { deleteUserApiTokens } from '../../db/queries/api-tokens.js';
-import { deleteUserPasswordResets } from '../../db/queries/password-resets.js';
-import { deleteUserSessions } from '../../db/queries/sessions.js';
-import { hashPassword, verifyPassword } from '../../security/passwords.js';
+import { updateAccount } from '../../db/queries/accounts.js';
 import { requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
-import { AppError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 
 export const accountRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -47,23 +44,7 @@ export const accountRoutes =
       },
       async (req) => {
         const p = requireUser(req);
-        const { name, language, password } = req.body;
-        let passwordHash: string | undefined;
-        if (password) {
-          if (!(await verifyPassword(p.user.password_hash, password.current)))
-            throw new AppError(400, 'wrong_password');
-          passwordHash = await hashPassword(password.new);
-        }
-        const user = await updateUser(ctx.db, p.account.id, p.user.id, {
-          ...(name !== undefined && { name }),
-          ...(language !== undefined && { language }),
-          ...(passwordHash && { password_hash: passwordHash }),
-        });
-        if (!user) throw notFound();
-        // A changed password ends every other session (a stolen cookie stops working).
-        if (passwordHash) await deleteUserSessions(ctx.db, user.id, p.sessionHash ?? undefined);
-        if (passwordHash) await deleteUserPasswordResets(ctx.db, user.id);
-        if (passwordHash && password?.revokeApiTokens) await deleteUserApiTokens(ctx.db, user.id);
+        const user = await changeProfile(ctx.db, p, req.body);
         return { user: toUserJson(user), account: toAccountJson(p.account) };
       },
     );

@@ -2,17 +2,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { emailField, passwordField } from '../../accounts/fields.js';
-import { authenticate } from '../../accounts/login.js';
+import { logIn } from '../../accounts/login.js';
 import { requestPasswordReset, resetPassword } from '../../accounts/password-reset.js';
 import { meJson, signupBody, toAccountJson, toUserJson } from '../../accounts/serialize.js';
-import { createAccountWithOwner, findAccount, findUserByEmail } from '../../db/queries/accounts.js';
+import { signUp } from '../../accounts/signup.js';
 import { deleteSession } from '../../db/queries/sessions.js';
 import type { User } from '../../db/schema.js';
-import { hashPassword } from '../../security/passwords.js';
 import { clearSessionCookie, signIn } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import { isUniqueViolation } from '../pg-errors.js';
 
 export const authRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
@@ -33,17 +31,7 @@ export const authRoutes =
       },
       async (req, reply) => {
         if (!ctx.config.allowSignup) throw new AppError(403, 'signup_disabled');
-        const b = req.body;
-        if (await findUserByEmail(ctx.db, b.email)) throw new AppError(409, 'email_taken');
-        const passwordHash = await hashPassword(b.password);
-        const created = await createAccountWithOwner(
-          ctx.db,
-          { name: b.accountName, language: b.language, timezone: b.timezone, currency: b.currency },
-          { email: b.email, name: b.name ?? '', passwordHash },
-        ).catch((err: unknown) => {
-          if (isUniqueViolation(err)) throw new AppError(409, 'email_taken');
-          throw err;
-        });
+        const created = await signUp(ctx.db, req.body);
         await startSession(req, reply, created.user);
         return reply
           .status(201)
@@ -63,9 +51,7 @@ export const authRoutes =
         },
       },
       async (req, reply) => {
-        const user = await authenticate(ctx.db, req.body.email, req.body.password, req.ip);
-        const account = await findAccount(ctx.db, user.account_id);
-        if (!account) throw new AppError(401, 'invalid_credentials');
+        const { user, account } = await logIn(ctx.db, req.body.email, req.body.password, req.ip);
         await startSession(req, reply, user);
         return { user: toUserJson(user), account: toAccountJson(account) };
       },

@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { uuidParam } from '../../accounts/fields.js';
-import { createLead } from '../../leads/create.js';
 import { parseLeadCsv } from '../../leads/csv-import.js';
+import { importLeads } from '../../leads/intake.js';
 import { toLeadProject } from '../../leads/project.js';
 import { requireRole, requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
@@ -79,32 +79,7 @@ export const leadImportRoutes =
           }
         }
 
-        const now = new Date();
-        // Stored oldest first, so duplicates within the file point at the earliest lead.
-        const order = parsed.rows
-          .map((r, i) => ({ r, i, at: r.occurredAt ?? now }))
-          .sort((a, b) => a.at.getTime() - b.at.getTime() || a.i - b.i);
-        const leadIds: string[] = new Array(parsed.rows.length);
-        let imported = 0;
-        await ctx.db.transaction().execute(async (trx) => {
-          for (const { r, i, at } of order) {
-            const { lead, created } = await createLead(trx, project, {
-              type: r.type,
-              channel: 'csv',
-              email: r.email,
-              phone: r.phone,
-              name: r.name,
-              company: r.company,
-              subject: r.subject,
-              message: r.message,
-              page: r.page,
-              occurredAt: at,
-              externalId: r.externalId,
-            });
-            leadIds[i] = lead.id;
-            if (created) imported += 1;
-          }
-        });
+        const { imported, leadIds } = await importLeads(ctx.db, project, parsed.rows);
         return reply.status(201).send({
           imported,
           existing: parsed.rows.length - imported,

@@ -6,11 +6,9 @@ import { findLead, listLeads } from '../../db/queries/leads.js';
 import { findLeadProject } from '../../db/queries/projects.js';
 import { listVisits } from '../../db/queries/visitors.js';
 import { contactProblems } from '../../leads/contact.js';
-import { createLead } from '../../leads/create.js';
+import { projectByApiKey, receiveLead } from '../../leads/intake.js';
 import { occurredAtProblem } from '../../leads/occurred-at.js';
-import { toLeadProject } from '../../leads/project.js';
 import { leadJson, leadListQuery, leadTypeField, toLeadJson } from '../../leads/serialize.js';
-import { sha256 } from '../../security/tokens.js';
 import { requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { AppError, notFound } from '../errors.js';
@@ -84,33 +82,27 @@ export const leadRoutes =
         },
       },
       async (req, reply) => {
-        const key = req.headers['x-api-key'];
-        if (typeof key !== 'string' || !key) throw new AppError(401, 'invalid_api_key');
-        const row = await findLeadProject(ctx.db, { apiKeyHash: sha256(key) });
-        if (!row) throw new AppError(401, 'invalid_api_key');
-        const project = toLeadProject(row);
+        const project = await projectByApiKey(ctx.db, req.headers['x-api-key']);
         const b = req.body;
         const details = contactProblems(b.contact, project.phoneRegion as CountryCode).map((p) => ({
           path: `body.contact.${p.field}`,
           message: p.message,
         }));
         if (details.length) throw new AppError(400, 'validation_error', {}, details);
-        const { lead, created } = await ctx.db.transaction().execute((trx) =>
-          createLead(trx, project, {
-            type: b.type,
-            channel: 'api',
-            email: b.contact.email,
-            phone: b.contact.phone,
-            name: b.contact.name,
-            company: b.contact.company,
-            subject: b.subject,
-            message: b.message,
-            page: b.page,
-            visitorId: b.visitorId,
-            occurredAt: b.occurredAt ? new Date(b.occurredAt) : new Date(),
-            externalId: b.externalId,
-          }),
-        );
+        const { lead, created } = await receiveLead(ctx.db, project, {
+          type: b.type,
+          channel: 'api',
+          email: b.contact.email,
+          phone: b.contact.phone,
+          name: b.contact.name,
+          company: b.contact.company,
+          subject: b.subject,
+          message: b.message,
+          page: b.page,
+          visitorId: b.visitorId,
+          occurredAt: b.occurredAt ? new Date(b.occurredAt) : new Date(),
+          externalId: b.externalId,
+        });
         return reply.status(created ? 201 : 200).send(toLeadJson(lead));
       },
     );

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { uuidParam } from '../../accounts/fields.js';
-import { insertProject, listProjects, softDeleteProject, updateProject } from '../../db/queries/projects.js';
-import type { AttributionModel, Project } from '../../db/schema.js';
-import { newApiKey, newSiteKey } from '../../projects/keys.js';
+import { listProjects } from '../../db/queries/projects.js';
+import type { Project } from '../../db/schema.js';
+import { changeProject, createProject, deleteProject, rotateProjectKey } from '../../projects/manage.js';
 import { newProjectBody, projectJson, projectPatchBody, toProjectJson } from '../../projects/serialize.js';
 import type { SiteDirectory } from '../../tracking/sites.js';
 import { type Principal, requireRole, requireUser } from '../auth.js';
@@ -11,22 +11,10 @@ import { notFound } from '../errors.js';
 import { itemsJson } from '../lists.js';
 import { ownProject } from '../own-project.js';
 
-/** API names → columns for the lead settings present in a body. */
-function leadSettingColumns(b: {
-  attributionModel?: AttributionModel;
-  duplicateWindowMinutes?: number;
-  phoneRegion?: string;
-}) {
-  return {
-    ...(b.attributionModel !== undefined && { attribution_model: b.attributionModel }),
-    ...(b.duplicateWindowMinutes !== undefined && { duplicate_window_minutes: b.duplicateWindowMinutes }),
-    ...(b.phoneRegion !== undefined && { phone_region: b.phoneRegion }),
-  };
-}
-
 export const projectRoutes =
   (ctx: AppContext, sites: SiteDirectory): FastifyPluginAsyncZod =>
   async (app) => {
+    const deps = { db: ctx.db, keySealer: ctx.keySealer, sites };
     const json = (p: Project, who: Principal) =>
       toProjectJson(p, { publicUrl: ctx.config.publicUrl, sealer: ctx.keySealer, role: who.user.role });
 
@@ -59,19 +47,7 @@ export const projectRoutes =
       },
       async (req, reply) => {
         const who = requireRole(req, 'admin');
-        const apiKey = newApiKey(ctx.keySealer);
-        const project = await insertProject(ctx.db, {
-          accountId: who.account.id,
-          name: req.body.name,
-          domains: req.body.domains,
-          timezone: req.body.timezone ?? who.account.timezone,
-          currency: req.body.currency ?? who.account.currency.trim(),
-          siteKey: newSiteKey(),
-          apiKeyHash: apiKey.hash,
-          apiKeyEnc: apiKey.sealed,
-          settings: leadSettingColumns(req.body),
-        });
-        sites.changed(project.site_key);
+        const project = await createProject(deps, who.account, req.body);
         return reply.status(201).send(json(project, who));
       },
     );
@@ -107,13 +83,7 @@ export const projectRoutes =
         const who = requireUser(req);
         const before = await ownProject(ctx.db, who, req.params.id);
         requireRole(req, 'admin');
-        const { attributionModel, duplicateWindowMinutes, phoneRegion, ...plain } = req.body;
-        const updated = await updateProject(ctx.db, who.account.id, req.params.id, {
-          ...plain,
-          ...leadSettingColumns({ attributionModel, duplicateWindowMinutes, phoneRegion }),
-        });
-        // Other processes hear of it from the database (migration 0010); this one at once.
-        sites.changed(before.site_key);
+        const updated = await changeProject(deps, before, req.body);
         if (!updated) throw notFound();
         return json(updated, who);
       },
@@ -132,8 +102,7 @@ export const projectRoutes =
         const who = requireUser(req);
         const before = await ownProject(ctx.db, who, req.params.id);
         requireRole(req, 'admin');
-        const deleted = await softDeleteProject(ctx.db, who.account.id, req.params.id);
-        sites.changed(before.site_key);
+        const deleted = await deleteProject(deps, before);
         if (!deleted) throw notFound();
         return reply.status(204).send();
       },
@@ -154,14 +123,7 @@ export const projectRoutes =
           const who = requireUser(req);
           const before = await ownProject(ctx.db, who, req.params.id);
           requireRole(req, 'admin');
-          const patch =
-            key === 'site-key'
-              ? { site_key: newSiteKey() }
-              : (({ hash, sealed }) => ({ api_key_hash: hash, api_key_enc: sealed }))(
-                  newApiKey(ctx.keySealer),
-                );
-          const updated = await updateProject(ctx.db, who.account.id, req.params.id, patch);
-          sites.changed(before.site_key);
+          const updated = await rotateProjectKey(deps, before, key);
           if (!updated) throw notFound();
           return json(updated, who);
         },

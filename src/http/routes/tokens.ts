@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { createApiToken } from '../../accounts/api-tokens.js';
 import { textField, uuidParam } from '../../accounts/fields.js';
 import { createdTokenJson, tokenJson } from '../../accounts/serialize.js';
-import { deleteApiToken, insertApiToken, listApiTokens } from '../../db/queries/api-tokens.js';
+import { deleteApiToken, listApiTokens } from '../../db/queries/api-tokens.js';
 import type { ApiToken } from '../../db/schema.js';
-import { newSecret, sha256 } from '../../security/tokens.js';
 import { requireUser } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -45,13 +45,7 @@ export const tokenRoutes =
       },
       async (req, reply) => {
         const p = requireUser(req);
-        const token = newSecret('lt_pat_', 32);
-        const row = await insertApiToken(ctx.db, {
-          userId: p.user.id,
-          name: req.body.name,
-          tokenHash: sha256(token),
-          prefix: token.slice(0, 11),
-        });
+        const { row, token } = await createApiToken(ctx.db, p.user.id, req.body.name);
         return reply.status(201).send({ ...toTokenJson(row), token });
       },
     );

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { emailField, nameField, passwordField, roleField, uuidParam } from '../../accounts/fields.js';
+import { acceptInvitation, invite, openInvitation } from '../../accounts/invitations.js';
+import { changeMemberRole, removeMember } from '../../accounts/members.js';
 import {
   createdInvitationJson,
   invitationJson,
@@ -10,36 +12,13 @@ import {
   toUserJson,
   userJson,
 } from '../../accounts/serialize.js';
-import {
-  countOwners,
-  deleteUser,
-  findAccount,
-  findUser,
-  findUserByEmail,
-  insertUser,
-  listUsers,
-  updateUser,
-  withAccountLock,
-} from '../../db/queries/accounts.js';
-import {
-  deleteInvitation,
-  findOpenInvitation,
-  findOpenInvitationByToken,
-  insertInvitation,
-  listOpenInvitations,
-  markInvitationAccepted,
-} from '../../db/queries/invitations.js';
+import { findUser, listUsers } from '../../db/queries/accounts.js';
+import { deleteInvitation, findOpenInvitation, listOpenInvitations } from '../../db/queries/invitations.js';
 import type { Invitation } from '../../db/schema.js';
-import { invitationLetter } from '../../mailer/letters.js';
-import { hashPassword } from '../../security/passwords.js';
-import { newSecret, sha256 } from '../../security/tokens.js';
 import { requireRole, requireUser, signIn } from '../auth.js';
 import type { AppContext } from '../context.js';
-import { AppError, forbidden, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { itemsJson } from '../lists.js';
-import { isUniqueViolation } from '../pg-errors.js';
-
-const INVITATION_DAYS = 7;
 
 const toInvitationJson = (i: Invitation): z.infer<typeof invitationJson> => ({
   id: i.id,
@@ -81,22 +60,7 @@ export const userRoutes =
         const p = requireUser(req);
         if (!(await findUser(ctx.db, p.account.id, req.params.id))) throw notFound();
         requireRole(req, 'owner');
-        // Check and change under the account lock: concurrent demotions must not leave no owner.
-        const user = await withAccountLock(ctx.db, p.account.id, async (trx) => {
-          const me = await findUser(trx, p.account.id, p.user.id);
-          if (me?.role !== 'owner') throw forbidden();
-          const target = await findUser(trx, p.account.id, req.params.id);
-          if (!target) throw notFound();
-          if (
-            target.role === 'owner' &&
-            req.body.role !== 'owner' &&
-            (await countOwners(trx, p.account.id)) <= 1
-          ) {
-            throw new AppError(409, 'last_owner');
-          }
-          return updateUser(trx, p.account.id, target.id, { role: req.body.role });
-        });
-        if (!user) throw notFound();
+        const user = await changeMemberRole(ctx.db, p.account.id, p.user.id, req.params.id, req.body.role);
         return toUserJson(user);
       },
     );
@@ -113,18 +77,7 @@ export const userRoutes =
       async (req, reply) => {
         const p = requireUser(req);
         if (!(await findUser(ctx.db, p.account.id, req.params.id))) throw notFound();
-        // Roles are re-read under the account lock, so the last-owner check holds under concurrency.
-        await withAccountLock(ctx.db, p.account.id, async (trx) => {
-          const me = await findUser(trx, p.account.id, p.user.id);
-          const target = await findUser(trx, p.account.id, req.params.id);
-          if (!me || !target) throw notFound();
-          const allowed = me.role === 'owner' || (me.role === 'admin' && target.role === 'viewer');
-          if (!allowed) throw forbidden();
-          if (target.role === 'owner' && (await countOwners(trx, p.account.id)) <= 1) {
-            throw new AppError(409, 'last_owner');
-          }
-          await deleteUser(trx, p.account.id, target.id);
-        });
+        await removeMember(ctx.db, p.account.id, p.user.id, req.params.id);
         return reply.status(204).send();
       },
     );
@@ -157,30 +110,12 @@ export const userRoutes =
       },
       async (req, reply) => {
         const p = requireRole(req, 'admin');
-        if (await findUserByEmail(ctx.db, req.body.email)) throw new AppError(409, 'email_taken');
-        const token = newSecret('', 24);
-        const inv = await insertInvitation(ctx.db, {
-          accountId: p.account.id,
-          email: req.body.email,
-          role: req.body.role,
-          tokenHash: sha256(token),
-          invitedBy: p.user.id,
-          expiresAt: new Date(Date.now() + INVITATION_DAYS * 86_400_000),
-        });
-        const url = `${ctx.config.publicUrl}/invite/${token}`;
-        const emailed =
-          ctx.mailer.enabled &&
-          (await ctx.mailer.send(
-            invitationLetter(p.account.language, {
-              to: inv.email,
-              url,
-              accountName: p.account.name,
-              inviter: p.user.name || p.user.email,
-              days: INVITATION_DAYS,
-            }),
-            'invitation',
-          ));
-        return reply.status(201).send({ ...toInvitationJson(inv), url, emailed });
+        const { invitation, url, emailed } = await invite(
+          { db: ctx.db, mailer: ctx.mailer, publicUrl: ctx.config.publicUrl },
+          p,
+          req.body,
+        );
+        return reply.status(201).send({ ...toInvitationJson(invitation), url, emailed });
       },
     );
 
@@ -209,8 +144,7 @@ export const userRoutes =
         },
       },
       async (req) => {
-        const inv = await findOpenInvitationByToken(ctx.db, sha256(req.params.token));
-        if (!inv) throw new AppError(404, 'invitation_invalid');
+        const inv = await openInvitation(ctx.db, req.params.token);
         return { email: inv.email, role: inv.role, accountName: inv.account_name };
       },
     );
@@ -228,27 +162,7 @@ export const userRoutes =
         },
       },
       async (req, reply) => {
-        const inv = await findOpenInvitationByToken(ctx.db, sha256(req.params.token));
-        if (!inv) throw new AppError(404, 'invitation_invalid');
-        const passwordHash = await hashPassword(req.body.password);
-        const user = await ctx.db
-          .transaction()
-          .execute(async (trx) => {
-            if (!(await markInvitationAccepted(trx, inv.id))) throw new AppError(404, 'invitation_invalid');
-            return insertUser(trx, {
-              accountId: inv.account_id,
-              email: inv.email,
-              name: req.body.name ?? '',
-              passwordHash,
-              role: inv.role,
-            });
-          })
-          .catch((err: unknown) => {
-            if (isUniqueViolation(err)) throw new AppError(409, 'email_taken');
-            throw err;
-          });
-        const account = await findAccount(ctx.db, user.account_id);
-        if (!account) throw notFound();
+        const { user, account } = await acceptInvitation(ctx.db, req.params.token, req.body);
         await signIn(ctx.db, ctx.config.publicUrl, req, reply, user.id);
         return reply.status(201).send({ user: toUserJson(user), account: toAccountJson(account) });
       },
