@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App, isPublicPath } from './App';
 import { createQueryClient } from './api/queries';
 import { navigate } from './router';
-import './styles.css';
+import './styles/index.css';
 
 const queryClient = createQueryClient(() => {
   if (!isPublicPath(window.location.pathname)) navigate('/login', { replace: true });
