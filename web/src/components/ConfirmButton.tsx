@@ -1,3 +1,4 @@
+import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState } from 'react';
 import { useI18n } from '../i18n';
 import { FormError } from './FormError';
@@ -77,5 +78,36 @@ export function ConfirmButton({
         </div>
       </dialog>
     </>
+  );
+}
+
+/** A list row's destructive action ("Remove", "Revoke"): asks, runs, then reloads the list. */
+export function ConfirmRemove({
+  label,
+  title,
+  text,
+  run,
+  list,
+}: {
+  label: string;
+  title: string;
+  text: string;
+  run: () => Promise<unknown>;
+  /** the list query to reload once done */
+  list: QueryKey;
+}) {
+  const queryClient = useQueryClient();
+  return (
+    <ConfirmButton
+      label={label}
+      title={title}
+      text={text}
+      confirmLabel={label}
+      danger
+      onConfirm={async () => {
+        await run();
+        await queryClient.invalidateQueries({ queryKey: list });
+      }}
+    />
   );
 }

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 import { useI18n } from '../i18n';
 
 export const hintId = (id: string) => `${id}-hint`;
@@ -27,5 +27,29 @@ export function Field({ id, label, hint, optional, children }: FieldProps) {
         </p>
       )}
     </div>
+  );
+}
+
+type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'> & {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  optional?: boolean;
+  value: string;
+  onChange: (value: string) => void;
+};
+
+/** A labelled text input (any `type`) holding a string; the hint, when there is one, describes it. */
+export function TextField({ id, label, hint, optional, value, onChange, ...input }: TextFieldProps) {
+  return (
+    <Field id={id} label={label} hint={hint} optional={optional}>
+      <input
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={hint ? hintId(id) : undefined}
+        {...input}
+      />
+    </Field>
   );
 }

@@ -61,27 +61,94 @@ export function QueryList<T>({
   return <>{children(query.data.items)}</>;
 }
 
+/** What a page says when its subject does not exist (or is another account's): the way back, and why. */
+export function NotFound({ back, title, text }: { back: ReactNode; title: string; text: string }) {
+  return (
+    <>
+      {back}
+      <PageHeader title={title} lead={text} />
+    </>
+  );
+}
+
 /**
- * A page of one project (amoCRM, e-mail…) while its settings load: the way back to the project,
- * then loading, "no such project" (another account's or a malformed id) or the error with retry.
- * Null once the data is there: the page renders itself.
+ * A page while its main query loads: the way back, then loading, "not found" (another account's or a
+ * malformed id; by default "no such project") or the error with retry. Null once the data is there:
+ * the page renders itself.
  */
-export function ProjectSubpageState({
+export function PageQueryState({
   query,
   back,
+  notFound,
 }: {
   query: UseQueryResult<unknown>;
   back: ReactNode;
+  notFound?: { title: string; text: string };
 }): ReactNode {
   const { t } = useI18n();
   if (query.isPending) return <Loading />;
   if (!query.isError) return null;
   if (isApiError(query.error, 404) || isApiError(query.error, 400))
     return (
-      <>
-        {back}
-        <PageHeader title={t('project.notFound')} lead={t('project.notFoundText')} />
-      </>
+      <NotFound
+        back={back}
+        title={notFound?.title ?? t('project.notFound')}
+        text={notFound?.text ?? t('project.notFoundText')}
+      />
     );
   return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+}
+
+/** A card saying a list is empty, with what to do about it; `art` draws the empty-list picture. */
+export function EmptyCard({
+  title,
+  text,
+  art = false,
+  testId,
+  children,
+}: {
+  title: string;
+  text: string;
+  art?: boolean;
+  testId?: string;
+  children?: ReactNode;
+}) {
+  return (
+    <div className={art ? 'card empty' : 'card empty empty-sm'} data-testid={testId}>
+      {art && (
+        <div className="empty-art" aria-hidden="true">
+          <span />
+          <span />
+          <span />
+        </div>
+      )}
+      <h2>{title}</h2>
+      <p>{text}</p>
+      {children}
+    </div>
+  );
+}
+
+/** "Show more" under a list read page by page. */
+export function MoreButton({
+  list,
+  label,
+  loadingLabel,
+  small = false,
+}: {
+  list: { fetchNextPage: () => unknown; isFetchingNextPage: boolean };
+  label: string;
+  loadingLabel: string;
+  small?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      className={small ? 'btn btn-secondary btn-sm' : 'btn btn-secondary'}
+      onClick={() => list.fetchNextPage()}
+      disabled={list.isFetchingNextPage}
+    >
+      {list.isFetchingNextPage ? loadingLabel : label}
+    </button>
+  );
 }

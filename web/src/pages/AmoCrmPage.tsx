@@ -3,10 +3,10 @@ import { useAmoCrm, useAmoOptions, useProject } from '../api/queries';
 import type { AmoIntegration } from '../api/types';
 import { Notice } from '../components/FormError';
 import { usePermissions } from '../components/MeContext';
-import { PageHeader } from '../components/PageHeader';
-import { ErrorState, Loading, ProjectSubpageState } from '../components/PageState';
+import { BackLink, PageHeader } from '../components/PageHeader';
+import { ErrorState, Loading, PageQueryState } from '../components/PageState';
 import { useI18n } from '../i18n';
-import { Link, type Params } from '../router';
+import type { Params } from '../router';
 import { OAuthCard, PendingCard, TokenCard } from './amocrm/ConnectCards';
 import { ConnectionCard } from './amocrm/ConnectionCard';
 import { LogCard } from './amocrm/LogCard';
@@ -74,12 +74,8 @@ export function AmoCrmPage({ params }: { params: Params }) {
   const query = useAmoCrm(id);
   const outcome = useOAuthOutcome();
 
-  const back = (
-    <Link to={`/projects/${id}`} className="back-link">
-      {t('amo.back')}
-    </Link>
-  );
-  if (query.isPending || query.isError) return <ProjectSubpageState query={query} back={back} />;
+  const back = <BackLink to={`/projects/${id}`}>{t('amo.back')}</BackLink>;
+  if (query.isPending || query.isError) return <PageQueryState query={query} back={back} />;
   const integration = query.data;
 
   return (

@@ -1,9 +1,9 @@
 import { useEmailTracking, useProject } from '../api/queries';
-import { PageHeader } from '../components/PageHeader';
-import { ProjectSubpageState } from '../components/PageState';
+import { BackLink, PageHeader } from '../components/PageHeader';
+import { PageQueryState } from '../components/PageState';
 import { useI18n } from '../i18n';
 import { exampleAddress } from '../lib/email';
-import { Link, type Params } from '../router';
+import type { Params } from '../router';
 import { SettingsForm } from './email/SettingsForm';
 
 /** The one-paragraph explanation beside the form, with the project's own address where it is set. */
@@ -29,12 +29,8 @@ export function EmailPage({ params }: { params: Params }) {
   const project = useProject(id);
   const query = useEmailTracking(id, true);
 
-  const back = (
-    <Link to={`/projects/${id}`} className="back-link">
-      {t('email.back')}
-    </Link>
-  );
-  if (query.isPending || query.isError) return <ProjectSubpageState query={query} back={back} />;
+  const back = <BackLink to={`/projects/${id}`}>{t('email.back')}</BackLink>;
+  if (query.isPending || query.isError) return <PageQueryState query={query} back={back} />;
   const tracking = query.data;
 
   return (

@@ -1,13 +1,12 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
+import { AuthForm, AuthLink } from '../components/AuthForm';
 import { Field } from '../components/Field';
 import { FormError, Notice } from '../components/FormError';
 import { PageHeader } from '../components/PageHeader';
 import { Loading } from '../components/PageState';
-import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
 
 /** "Forgot password?": asks for the reset e-mail, or says who can help when the server sends none. */
 export function ForgotPasswordPage() {
@@ -25,11 +24,7 @@ export function ForgotPasswordPage() {
     send.mutate(email);
   };
 
-  const back = (
-    <p className="auth-switch">
-      <Link to="/login">{t('forgot.toLogin')}</Link>
-    </p>
-  );
+  const back = <AuthLink to="/login">{t('forgot.toLogin')}</AuthLink>;
   if (options.isPending) return <Loading />;
   if (!options.data?.byEmail) {
     return (
@@ -49,18 +44,18 @@ export function ForgotPasswordPage() {
       {send.isSuccess ? (
         <Notice>{t('forgot.sent', { email: send.variables })}</Notice>
       ) : (
-        <form className="form" onSubmit={submit} noValidate>
-          <FormError message={localError} error={send.error} />
+        <AuthForm
+          onSubmit={submit}
+          localError={localError}
+          error={send.error}
+          pending={send.isPending}
+          label={t('forgot.submit')}
+          pendingLabel={t('forgot.submitting')}
+        >
           <Field id="forgot-email" label={t('field.email')}>
             <input id="forgot-email" name="email" type="email" autoComplete="email" required />
           </Field>
-          <SubmitButton
-            pending={send.isPending}
-            label={t('forgot.submit')}
-            pendingLabel={t('forgot.submitting')}
-            block
-          />
-        </form>
+        </AuthForm>
       )}
       {back}
     </>

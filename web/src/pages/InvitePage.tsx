@@ -1,14 +1,13 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
-import { Field, hintId } from '../components/Field';
+import { AuthForm, AuthLink, MIN_PASSWORD, NewPasswordField } from '../components/AuthForm';
+import { Field } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { PageHeader } from '../components/PageHeader';
 import { Loading } from '../components/PageState';
-import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
-import { Link, type Params } from '../router';
-import { MIN_PASSWORD } from './SignupPage';
+import type { Params } from '../router';
 import { useSignedIn } from './useSignedIn';
 
 export function InvitePage({ params }: { params: Params }) {
@@ -28,9 +27,7 @@ export function InvitePage({ params }: { params: Params }) {
       <>
         <PageHeader title={t('invite.invalidTitle')} />
         <FormError error={info.error} />
-        <p className="auth-switch">
-          <Link to="/login">{t('invite.toLogin')}</Link>
-        </p>
+        <AuthLink to="/login">{t('invite.toLogin')}</AuthLink>
       </>
     );
   }
@@ -53,32 +50,22 @@ export function InvitePage({ params }: { params: Params }) {
         lead={t('invite.text', { account: info.data.accountName, role: t(`role.${info.data.role}`) })}
       />
       <p className="muted form-lead">{t('invite.lead')}</p>
-      <form className="form" onSubmit={submit} noValidate>
-        <FormError message={localError} error={accept.error} />
+      <AuthForm
+        onSubmit={submit}
+        localError={localError}
+        error={accept.error}
+        pending={accept.isPending}
+        label={t('invite.submit')}
+        pendingLabel={t('invite.submitting')}
+      >
         <Field id="invite-email" label={t('field.email')}>
           <input id="invite-email" type="email" value={info.data.email} readOnly autoComplete="username" />
         </Field>
         <Field id="invite-name" label={t('signup.yourName')} optional>
           <input id="invite-name" name="name" autoComplete="name" />
         </Field>
-        <Field id="invite-password" label={t('field.password')} hint={t('signup.passwordHint')}>
-          <input
-            id="invite-password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            minLength={MIN_PASSWORD}
-            required
-            aria-describedby={hintId('invite-password')}
-          />
-        </Field>
-        <SubmitButton
-          pending={accept.isPending}
-          label={t('invite.submit')}
-          pendingLabel={t('invite.submitting')}
-          block
-        />
-      </form>
+        <NewPasswordField id="invite-password" name="password" />
+      </AuthForm>
     </>
   );
 }

@@ -1,11 +1,10 @@
-import { isApiError } from '../api/client';
 import { useLead, useProject } from '../api/queries';
 import type { Lead, Visit } from '../api/types';
 import { DeliveriesCard } from '../components/DeliveriesCard';
 import { LeadTypeLabel } from '../components/LeadTypeLabel';
 import { useCurrentMe } from '../components/MeContext';
-import { PageHeader } from '../components/PageHeader';
-import { ErrorState, Loading } from '../components/PageState';
+import { BackLink, PageHeader } from '../components/PageHeader';
+import { PageQueryState } from '../components/PageState';
 import { type MessageKey, useI18n } from '../i18n';
 import { useFormat } from '../lib/format';
 import { PARAM_KEYS, paramLabel } from '../lib/leads';
@@ -239,19 +238,14 @@ export function LeadPage({ params }: { params: Params }) {
   const query = useLead(id);
   const project = useProject(query.data?.projectId ?? '');
 
-  if (query.isPending) return <Loading />;
-  if (query.isError) {
-    if (isApiError(query.error, 404) || isApiError(query.error, 400)) {
-      return (
-        <>
-          <Link to="/" className="back-link">
-            {t('project.back')}
-          </Link>
-          <PageHeader title={t('lead.notFound')} lead={t('lead.notFoundText')} />
-        </>
-      );
-    }
-    return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+  if (query.isPending || query.isError) {
+    return (
+      <PageQueryState
+        query={query}
+        back={<BackLink to="/">{t('project.back')}</BackLink>}
+        notFound={{ title: t('lead.notFound'), text: t('lead.notFoundText') }}
+      />
+    );
   }
   const lead = query.data;
   const { name, email, phone } = lead.contact;
@@ -259,9 +253,7 @@ export function LeadPage({ params }: { params: Params }) {
 
   return (
     <>
-      <Link to={`/projects/${lead.projectId}/leads`} className="back-link">
-        {t('lead.back')}
-      </Link>
+      <BackLink to={`/projects/${lead.projectId}/leads`}>{t('lead.back')}</BackLink>
       <PageHeader
         title={title}
         lead={

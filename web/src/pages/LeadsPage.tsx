@@ -3,9 +3,10 @@ import { isApiError } from '../api/client';
 import { useLeads, useProject } from '../api/queries';
 import type { Lead, LeadFilter, LeadType } from '../api/types';
 import { LeadTypeLabel } from '../components/LeadTypeLabel';
+import { ListTable } from '../components/ListTable';
 import { useCurrentMe } from '../components/MeContext';
-import { PageHeader } from '../components/PageHeader';
-import { ErrorState, Loading } from '../components/PageState';
+import { BackLink, PageHeader } from '../components/PageHeader';
+import { EmptyCard, ErrorState, Loading, MoreButton, NotFound } from '../components/PageState';
 import { useI18n } from '../i18n';
 import { timezoneLabel, useFormat } from '../lib/format';
 import { LEAD_TYPES, zonedDayStart } from '../lib/leads';
@@ -105,6 +106,38 @@ function LeadRow({ lead, dateTime }: { lead: Lead; dateTime: (iso: string) => st
   );
 }
 
+/** One end of the period filter (a day in the account's zone); the other end bounds what it offers. */
+function DateFilter({
+  id,
+  label,
+  value,
+  min,
+  max,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  min?: string;
+  max?: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="field filter-date">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="date"
+        value={value}
+        min={min || undefined}
+        max={max || undefined}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby="f-period-hint"
+      />
+    </div>
+  );
+}
+
 export function LeadsPage({ params }: { params: Params }) {
   const id = params.id ?? '';
   const { t, lang } = useI18n();
@@ -139,12 +172,11 @@ export function LeadsPage({ params }: { params: Params }) {
     isApiError(leads.error, 400);
   if (notFound && !filtered) {
     return (
-      <>
-        <Link to="/" className="back-link">
-          {t('project.back')}
-        </Link>
-        <PageHeader title={t('project.notFound')} lead={t('project.notFoundText')} />
-      </>
+      <NotFound
+        back={<BackLink to="/">{t('project.back')}</BackLink>}
+        title={t('project.notFound')}
+        text={t('project.notFoundText')}
+      />
     );
   }
 
@@ -157,66 +189,44 @@ export function LeadsPage({ params }: { params: Params }) {
     body = <ErrorState error={leads.error} onRetry={() => leads.refetch()} />;
   else if (items.length === 0) {
     body = filtered ? (
-      <div className="card empty empty-sm">
-        <h2>{t('leads.noMatchTitle')}</h2>
-        <p>{t('leads.noMatchText')}</p>
+      <EmptyCard title={t('leads.noMatchTitle')} text={t('leads.noMatchText')}>
         <button type="button" className="btn btn-secondary" onClick={reset}>
           {t('leads.reset')}
         </button>
-      </div>
+      </EmptyCard>
     ) : (
-      <div className="card empty" data-testid="leads-empty">
-        <div className="empty-art" aria-hidden="true">
-          <span />
-          <span />
-          <span />
-        </div>
-        <h2>{t('leads.emptyTitle')}</h2>
-        <p>{t('leads.emptyText')}</p>
+      <EmptyCard title={t('leads.emptyTitle')} text={t('leads.emptyText')} art testId="leads-empty">
         <Link to={`/projects/${id}`} className="btn btn-primary">
           {t('leads.emptyAction')}
         </Link>
-      </div>
+      </EmptyCard>
     );
   } else {
     body = (
       <>
-        <div className={`card card-flush table-wrap${leads.isPlaceholderData ? ' is-stale' : ''}`}>
-          <table className="table table-leads">
-            <thead>
-              <tr>
-                <th scope="col">{t('leads.colTime')}</th>
-                <th scope="col">{t('leads.colType')}</th>
-                <th scope="col">{t('leads.colContact')}</th>
-                <th scope="col">{t('leads.colSource')}</th>
-                <th scope="col" className="hide-sm">
-                  {t('leads.colCampaign')}
-                </th>
-                <th scope="col" className="hide-sm">
-                  {t('leads.colCity')}
-                </th>
-              </tr>
-            </thead>
-            <tbody data-testid="leads-list">
-              {items.map((l) => (
-                <LeadRow key={l.id} lead={l} dateTime={fmt.dateTime} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ListTable
+          className={`card card-flush${leads.isPlaceholderData ? ' is-stale' : ''}`}
+          tableClassName="table-leads"
+          bodyTestId="leads-list"
+          columns={[
+            t('leads.colTime'),
+            t('leads.colType'),
+            t('leads.colContact'),
+            t('leads.colSource'),
+            { label: t('leads.colCampaign'), className: 'hide-sm' },
+            { label: t('leads.colCity'), className: 'hide-sm' },
+          ]}
+        >
+          {items.map((l) => (
+            <LeadRow key={l.id} lead={l} dateTime={fmt.dateTime} />
+          ))}
+        </ListTable>
         <div className="list-foot">
           <span className="muted small" aria-live="polite">
             {t('leads.shown', { count: items.length })}
           </span>
           {leads.hasNextPage && (
-            <button
-              type="button"
-              className="btn btn-secondary"
-              onClick={() => leads.fetchNextPage()}
-              disabled={leads.isFetchingNextPage}
-            >
-              {leads.isFetchingNextPage ? t('leads.loadingMore') : t('leads.more')}
-            </button>
+            <MoreButton list={leads} label={t('leads.more')} loadingLabel={t('leads.loadingMore')} />
           )}
         </div>
         {leads.isFetchNextPageError && (
@@ -230,9 +240,7 @@ export function LeadsPage({ params }: { params: Params }) {
 
   return (
     <>
-      <Link to={`/projects/${id}`} className="back-link">
-        {t('leads.back')}
-      </Link>
+      <BackLink to={`/projects/${id}`}>{t('leads.back')}</BackLink>
       <PageHeader title={t('leads.title')} lead={project.data?.name} />
       {showFilters && (
         <form className="card card-pad filters" onSubmit={submit} aria-label={t('leads.filters')}>
@@ -251,28 +259,20 @@ export function LeadsPage({ params }: { params: Params }) {
               ))}
             </select>
           </div>
-          <div className="field filter-date">
-            <label htmlFor="f-from">{t('leads.from')}</label>
-            <input
-              id="f-from"
-              type="date"
-              value={filters.from}
-              max={filters.to || undefined}
-              onChange={(e) => apply({ from: e.target.value })}
-              aria-describedby="f-period-hint"
-            />
-          </div>
-          <div className="field filter-date">
-            <label htmlFor="f-to">{t('leads.to')}</label>
-            <input
-              id="f-to"
-              type="date"
-              value={filters.to}
-              min={filters.from || undefined}
-              onChange={(e) => apply({ to: e.target.value })}
-              aria-describedby="f-period-hint"
-            />
-          </div>
+          <DateFilter
+            id="f-from"
+            label={t('leads.from')}
+            value={filters.from}
+            max={filters.to}
+            onChange={(from) => apply({ from })}
+          />
+          <DateFilter
+            id="f-to"
+            label={t('leads.to')}
+            value={filters.to}
+            min={filters.from}
+            onChange={(to) => apply({ to })}
+          />
           <div className="field filter-source">
             <label htmlFor="f-source">{t('leads.source')}</label>
             <input

@@ -1,12 +1,10 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
+import { AuthForm, AuthLink } from '../components/AuthForm';
 import { Field } from '../components/Field';
-import { FormError } from '../components/FormError';
 import { PageHeader } from '../components/PageHeader';
-import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
 import { useSignedIn } from './useSignedIn';
 
 export function LoginPage() {
@@ -33,8 +31,14 @@ export function LoginPage() {
   return (
     <>
       <PageHeader title={t('login.title')} lead={t('login.lead')} />
-      <form className="form" onSubmit={submit} noValidate>
-        <FormError message={localError} error={login.error} />
+      <AuthForm
+        onSubmit={submit}
+        localError={localError}
+        error={login.error}
+        pending={login.isPending}
+        label={t('login.submit')}
+        pendingLabel={t('login.submitting')}
+      >
         <Field id="login-email" label={t('field.email')}>
           <input id="login-email" name="email" type="email" autoComplete="email" required />
         </Field>
@@ -47,19 +51,11 @@ export function LoginPage() {
             required
           />
         </Field>
-        <SubmitButton
-          pending={login.isPending}
-          label={t('login.submit')}
-          pendingLabel={t('login.submitting')}
-          block
-        />
-      </form>
-      <p className="auth-switch">
-        <Link to="/forgot-password">{t('login.forgot')}</Link>
-      </p>
-      <p className="auth-switch">
-        {t('login.noAccount')} <Link to="/signup">{t('login.toSignup')}</Link>
-      </p>
+      </AuthForm>
+      <AuthLink to="/forgot-password">{t('login.forgot')}</AuthLink>
+      <AuthLink to="/signup" before={t('login.noAccount')}>
+        {t('login.toSignup')}
+      </AuthLink>
     </>
   );
 }

@@ -5,8 +5,8 @@ import { keys } from '../api/queries';
 import { Field, hintId } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { useCurrentMe } from '../components/MeContext';
-import { PageHeader } from '../components/PageHeader';
-import { CurrencySelect, TimezoneSelect } from '../components/Selects';
+import { BackLink, PageHeader } from '../components/PageHeader';
+import { CurrencyField, TimezoneField } from '../components/Selects';
 import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
 import { DEFAULT_CURRENCY, DEFAULT_TIMEZONE, parseDomains } from '../lib/options';
@@ -42,9 +42,7 @@ export function NewProjectPage() {
 
   return (
     <>
-      <Link to="/" className="back-link">
-        {t('project.back')}
-      </Link>
+      <BackLink to="/">{t('project.back')}</BackLink>
       <PageHeader title={t('newProject.title')} lead={t('newProject.lead')} />
       <div className="card card-narrow">
         <form className="form" onSubmit={submit} noValidate>
@@ -72,21 +70,13 @@ export function NewProjectPage() {
             />
           </Field>
           <div className="form-row">
-            <Field id="project-timezone" label={t('field.timezone')} hint={t('newProject.timezoneHint')}>
-              <TimezoneSelect
-                id="project-timezone"
-                value={timezone}
-                onChange={(e) => setTimezone(e.target.value)}
-                aria-describedby={hintId('project-timezone')}
-              />
-            </Field>
-            <Field id="project-currency" label={t('field.currency')}>
-              <CurrencySelect
-                id="project-currency"
-                value={currency}
-                onChange={(e) => setCurrency(e.target.value)}
-              />
-            </Field>
+            <TimezoneField
+              id="project-timezone"
+              hint={t('newProject.timezoneHint')}
+              value={timezone}
+              onChange={setTimezone}
+            />
+            <CurrencyField id="project-currency" value={currency} onChange={setCurrency} />
           </div>
           <div className="form-actions">
             <SubmitButton

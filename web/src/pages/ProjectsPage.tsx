@@ -1,8 +1,10 @@
 import type { ReactNode } from 'react';
 import { useProjects } from '../api/queries';
+import { Chips } from '../components/Chips';
+import { ListTable } from '../components/ListTable';
 import { useCurrentMe, usePermissions } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';
-import { ErrorState, Loading } from '../components/PageState';
+import { EmptyCard, ErrorState, Loading } from '../components/PageState';
 import { useI18n } from '../i18n';
 import { useFormat } from '../lib/format';
 import { Link } from '../router';
@@ -25,77 +27,58 @@ export function ProjectsPage() {
   else if (projects.isError) body = <ErrorState error={projects.error} onRetry={() => projects.refetch()} />;
   else if (projects.data.items.length === 0) {
     body = (
-      <div className="card empty" data-testid="projects-list">
-        <div className="empty-art" aria-hidden="true">
-          <span />
-          <span />
-          <span />
-        </div>
-        <h2>{t('projects.emptyTitle')}</h2>
-        <p>{canWrite ? t('projects.emptyText') : t('projects.emptyViewer')}</p>
+      <EmptyCard
+        title={t('projects.emptyTitle')}
+        text={canWrite ? t('projects.emptyText') : t('projects.emptyViewer')}
+        art
+        testId="projects-list"
+      >
         {create}
-      </div>
+      </EmptyCard>
     );
   } else {
     body = (
-      <div className="card card-flush table-wrap">
-        <table className="table" data-testid="projects-list">
-          <thead>
-            <tr>
-              <th scope="col">{t('projects.colName')}</th>
-              <th scope="col">{t('projects.colDomains')}</th>
-              <th scope="col">{t('projects.colStatus')}</th>
-              <th scope="col" className="hide-sm">
-                {t('projects.colCreated')}
-              </th>
-              <th scope="col" className="col-actions">
-                <span className="visually-hidden">{t('project.leads')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {projects.data.items.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <Link to={`/projects/${p.id}`} className="row-link" data-testid="project-link">
-                    {p.name}
-                  </Link>
-                </td>
-                <td>
-                  {p.domains.length > 0 ? (
-                    <span className="chips">
-                      {p.domains.map((d) => (
-                        <span key={d} className="chip">
-                          {d}
-                        </span>
-                      ))}
-                    </span>
-                  ) : (
-                    <span className="muted">{t('common.none')}</span>
-                  )}
-                </td>
-                <td>
-                  {p.lastHitAt ? (
-                    <span className="badge badge-ok">{t('projects.statusLive')}</span>
-                  ) : (
-                    <span className="badge badge-wait">{t('projects.statusWaiting')}</span>
-                  )}
-                </td>
-                <td className="nowrap hide-sm">{fmt.date(p.createdAt)}</td>
-                <td className="col-actions">
-                  <Link
-                    to={`/projects/${p.id}/leads`}
-                    className="btn btn-secondary btn-sm"
-                    data-testid="project-leads-link"
-                  >
-                    {t('project.leads')}
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable
+        className="card card-flush"
+        testId="projects-list"
+        columns={[
+          t('projects.colName'),
+          t('projects.colDomains'),
+          t('projects.colStatus'),
+          { label: t('projects.colCreated'), className: 'hide-sm' },
+        ]}
+        actions={t('project.leads')}
+      >
+        {projects.data.items.map((p) => (
+          <tr key={p.id}>
+            <td>
+              <Link to={`/projects/${p.id}`} className="row-link" data-testid="project-link">
+                {p.name}
+              </Link>
+            </td>
+            <td>
+              <Chips items={p.domains} empty={t('common.none')} />
+            </td>
+            <td>
+              {p.lastHitAt ? (
+                <span className="badge badge-ok">{t('projects.statusLive')}</span>
+              ) : (
+                <span className="badge badge-wait">{t('projects.statusWaiting')}</span>
+              )}
+            </td>
+            <td className="nowrap hide-sm">{fmt.date(p.createdAt)}</td>
+            <td className="col-actions">
+              <Link
+                to={`/projects/${p.id}/leads`}
+                className="btn btn-secondary btn-sm"
+                data-testid="project-leads-link"
+              >
+                {t('project.leads')}
+              </Link>
+            </td>
+          </tr>
+        ))}
+      </ListTable>
     );
   }
 

@@ -1,15 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
-import { Field, hintId } from '../components/Field';
-import { FormError } from '../components/FormError';
+import { AuthForm, AuthLink, MIN_PASSWORD, NewPasswordField } from '../components/AuthForm';
+import { Field } from '../components/Field';
 import { PageHeader } from '../components/PageHeader';
-import { SubmitButton } from '../components/SubmitButton';
 import { useI18n } from '../i18n';
-import { Link } from '../router';
 import { useSignedIn } from './useSignedIn';
-
-export const MIN_PASSWORD = 10;
 
 export function SignupPage() {
   const { t, lang } = useI18n();
@@ -37,31 +33,24 @@ export function SignupPage() {
   return (
     <>
       <PageHeader title={t('signup.title')} lead={t('signup.lead')} />
-      <form className="form" onSubmit={submit} noValidate>
-        <FormError
-          message={localError}
-          error={signup.error}
-          fields={{
-            email: t('field.email'),
-            password: t('field.password'),
-            accountName: t('signup.accountName'),
-            name: t('signup.yourName'),
-          }}
-        />
+      <AuthForm
+        onSubmit={submit}
+        localError={localError}
+        error={signup.error}
+        fields={{
+          email: t('field.email'),
+          password: t('field.password'),
+          accountName: t('signup.accountName'),
+          name: t('signup.yourName'),
+        }}
+        pending={signup.isPending}
+        label={t('signup.submit')}
+        pendingLabel={t('signup.submitting')}
+      >
         <Field id="signup-email" label={t('field.email')}>
           <input id="signup-email" name="email" type="email" autoComplete="email" required />
         </Field>
-        <Field id="signup-password" label={t('field.password')} hint={t('signup.passwordHint')}>
-          <input
-            id="signup-password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            minLength={MIN_PASSWORD}
-            required
-            aria-describedby={hintId('signup-password')}
-          />
-        </Field>
+        <NewPasswordField id="signup-password" name="password" />
         <Field id="signup-account" label={t('signup.accountName')}>
           <input
             id="signup-account"
@@ -74,16 +63,10 @@ export function SignupPage() {
         <Field id="signup-name" label={t('signup.yourName')} optional>
           <input id="signup-name" name="name" autoComplete="name" />
         </Field>
-        <SubmitButton
-          pending={signup.isPending}
-          label={t('signup.submit')}
-          pendingLabel={t('signup.submitting')}
-          block
-        />
-      </form>
-      <p className="auth-switch">
-        {t('signup.haveAccount')} <Link to="/login">{t('signup.toLogin')}</Link>
-      </p>
+      </AuthForm>
+      <AuthLink to="/login" before={t('signup.haveAccount')}>
+        {t('signup.toLogin')}
+      </AuthLink>
     </>
   );
 }

@@ -3,10 +3,11 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import { keys, useInvitations, useMembers } from '../api/queries';
 import type { CreatedInvitation, Role, User } from '../api/types';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { ConfirmRemove } from '../components/ConfirmButton';
 import { CopyButton } from '../components/CopyButton';
-import { Field, hintId } from '../components/Field';
+import { Field, hintId, TextField } from '../components/Field';
 import { FormError } from '../components/FormError';
+import { ListTable } from '../components/ListTable';
 import { useCurrentMe, usePermissions } from '../components/MeContext';
 import { PageHeader } from '../components/PageHeader';
 import { QueryList } from '../components/PageState';
@@ -47,62 +48,47 @@ function MembersCard() {
       ) : null}
       <QueryList query={members} padded>
         {(items) => (
-          <div className="table-wrap">
-            <table className="table" data-testid="members-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.colEmail')}</th>
-                  <th scope="col">{t('users.colName')}</th>
-                  <th scope="col">{t('users.colRole')}</th>
-                  <th scope="col">{t('users.colJoined')}</th>
-                  <th scope="col" className="col-actions">
-                    <span className="visually-hidden">{t('common.remove')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((m) => (
-                  <tr key={m.id}>
-                    <td>
-                      {m.email}
-                      {m.id === user.id && <span className="muted"> ({t('common.you')})</span>}
-                    </td>
-                    <td>{m.name || <span className="muted">{t('common.none')}</span>}</td>
-                    <td>
-                      {isOwner ? (
-                        <RoleSelect
-                          className="select-sm"
-                          aria-label={t('users.roleOf', { email: m.email })}
-                          roles={ALL_ROLES}
-                          value={m.role}
-                          disabled={changeRole.isPending}
-                          onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as Role })}
-                        />
-                      ) : (
-                        <span className={`badge badge-role-${m.role}`}>{t(`role.${m.role}`)}</span>
-                      )}
-                    </td>
-                    <td className="nowrap">{fmt.date(m.createdAt)}</td>
-                    <td className="col-actions">
-                      {canRemove(m) && (
-                        <ConfirmButton
-                          label={t('common.remove')}
-                          title={t('users.removeTitle', { email: m.email })}
-                          text={t('users.removeText')}
-                          confirmLabel={t('common.remove')}
-                          danger
-                          onConfirm={async () => {
-                            await api.removeUser(m.id);
-                            await queryClient.invalidateQueries({ queryKey: keys.users });
-                          }}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ListTable
+            testId="members-list"
+            columns={[t('users.colEmail'), t('users.colName'), t('users.colRole'), t('users.colJoined')]}
+            actions={t('common.remove')}
+          >
+            {items.map((m) => (
+              <tr key={m.id}>
+                <td>
+                  {m.email}
+                  {m.id === user.id && <span className="muted"> ({t('common.you')})</span>}
+                </td>
+                <td>{m.name || <span className="muted">{t('common.none')}</span>}</td>
+                <td>
+                  {isOwner ? (
+                    <RoleSelect
+                      className="select-sm"
+                      aria-label={t('users.roleOf', { email: m.email })}
+                      roles={ALL_ROLES}
+                      value={m.role}
+                      disabled={changeRole.isPending}
+                      onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value as Role })}
+                    />
+                  ) : (
+                    <span className={`badge badge-role-${m.role}`}>{t(`role.${m.role}`)}</span>
+                  )}
+                </td>
+                <td className="nowrap">{fmt.date(m.createdAt)}</td>
+                <td className="col-actions">
+                  {canRemove(m) && (
+                    <ConfirmRemove
+                      label={t('common.remove')}
+                      title={t('users.removeTitle', { email: m.email })}
+                      text={t('users.removeText')}
+                      run={() => api.removeUser(m.id)}
+                      list={keys.users}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         )}
       </QueryList>
     </section>
@@ -113,7 +99,6 @@ function InvitationsCard() {
   const { t } = useI18n();
   const { account } = useCurrentMe();
   const fmt = useFormat(account.timezone);
-  const queryClient = useQueryClient();
   const invitations = useInvitations(true);
 
   return (
@@ -123,44 +108,30 @@ function InvitationsCard() {
       </div>
       <QueryList query={invitations} padded empty={t('users.noInvitations')}>
         {(items) => (
-          <div className="table-wrap">
-            <table className="table" data-testid="invitations-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t('users.colEmail')}</th>
-                  <th scope="col">{t('users.colRole')}</th>
-                  <th scope="col">{t('users.colExpires')}</th>
-                  <th scope="col" className="col-actions">
-                    <span className="visually-hidden">{t('common.revoke')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((i) => (
-                  <tr key={i.id}>
-                    <td>{i.email}</td>
-                    <td>
-                      <span className={`badge badge-role-${i.role}`}>{t(`role.${i.role}`)}</span>
-                    </td>
-                    <td className="nowrap">{fmt.date(i.expiresAt)}</td>
-                    <td className="col-actions">
-                      <ConfirmButton
-                        label={t('common.revoke')}
-                        title={t('users.revokeTitle', { email: i.email })}
-                        text={t('users.revokeText')}
-                        confirmLabel={t('common.revoke')}
-                        danger
-                        onConfirm={async () => {
-                          await api.revokeInvitation(i.id);
-                          await queryClient.invalidateQueries({ queryKey: keys.invitations });
-                        }}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ListTable
+            testId="invitations-list"
+            columns={[t('users.colEmail'), t('users.colRole'), t('users.colExpires')]}
+            actions={t('common.revoke')}
+          >
+            {items.map((i) => (
+              <tr key={i.id}>
+                <td>{i.email}</td>
+                <td>
+                  <span className={`badge badge-role-${i.role}`}>{t(`role.${i.role}`)}</span>
+                </td>
+                <td className="nowrap">{fmt.date(i.expiresAt)}</td>
+                <td className="col-actions">
+                  <ConfirmRemove
+                    label={t('common.revoke')}
+                    title={t('users.revokeTitle', { email: i.email })}
+                    text={t('users.revokeText')}
+                    run={() => api.revokeInvitation(i.id)}
+                    list={keys.invitations}
+                  />
+                </td>
+              </tr>
+            ))}
+          </ListTable>
         )}
       </QueryList>
     </section>
@@ -198,16 +169,15 @@ function InviteCard() {
     <section className="card" aria-labelledby="invite-title">
       <h2 id="invite-title">{t('users.inviteTitle')}</h2>
       <form className="form form-inline" onSubmit={submit} noValidate>
-        <Field id="invite-user-email" label={t('field.email')}>
-          <input
-            id="invite-user-email"
-            type="email"
-            autoComplete="off"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            required
-          />
-        </Field>
+        <TextField
+          id="invite-user-email"
+          label={t('field.email')}
+          type="email"
+          autoComplete="off"
+          value={email}
+          onChange={setEmail}
+          required
+        />
         <Field id="invite-user-role" label={t('users.colRole')}>
           <RoleSelect
             id="invite-user-role"

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import { api } from '../../api/client';
 import { keys } from '../../api/queries';
 import type { AmoConnectionInput, AmoIntegration } from '../../api/types';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { CopyButton } from '../../components/CopyButton';
-import { Field, hintId } from '../../components/Field';
+import { Field, TextField } from '../../components/Field';
 import { FormError } from '../../components/FormError';
 import { SubmitButton } from '../../components/SubmitButton';
 import { type MessageKey, type Translate, useI18n } from '../../i18n';
@@ -13,14 +13,13 @@ import { type MessageKey, type Translate, useI18n } from '../../i18n';
 /** Where amoCRM sends the browser back after "Allow" (to be entered in the amoCRM integration). */
 const redirectUri = () => `${window.location.origin}/api/v1/integrations/amocrm/callback`;
 
-function useSaveConnection(projectId: string, onSaved?: (r: AmoIntegration) => void) {
+function useSaveConnection(projectId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (connection: AmoConnectionInput) => api.saveAmocrm(projectId, { connection }),
     onSuccess: (r) => {
       queryClient.setQueryData(keys.amocrm(projectId), r);
       void queryClient.invalidateQueries({ queryKey: keys.amocrmOptions(projectId) });
-      onSaved?.(r);
     },
   });
 }
@@ -42,32 +41,31 @@ function AccountFields({
   const { t } = useI18n();
   return (
     <>
-      <Field id={`${prefix}-subdomain`} label={t('amo.subdomain')} hint={t('amo.subdomainHint')}>
-        <input
-          id={`${prefix}-subdomain`}
-          value={subdomain}
-          onChange={(e) => onSubdomain(e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="acme"
-          required
-          aria-describedby={hintId(`${prefix}-subdomain`)}
-        />
-      </Field>
+      <TextField
+        id={`${prefix}-subdomain`}
+        label={t('amo.subdomain')}
+        hint={t('amo.subdomainHint')}
+        value={subdomain}
+        onChange={onSubdomain}
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="acme"
+        required
+      />
       <details className="advanced" open={baseUrl !== '' || undefined}>
         <summary>{t('amo.advanced')}</summary>
-        <Field id={`${prefix}-base-url`} label={t('amo.baseUrl')} hint={t('amo.baseUrlHint')} optional>
-          <input
-            id={`${prefix}-base-url`}
-            type="url"
-            value={baseUrl}
-            onChange={(e) => onBaseUrl(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="https://amocrm.example.com"
-            aria-describedby={hintId(`${prefix}-base-url`)}
-          />
-        </Field>
+        <TextField
+          id={`${prefix}-base-url`}
+          label={t('amo.baseUrl')}
+          hint={t('amo.baseUrlHint')}
+          optional
+          type="url"
+          value={baseUrl}
+          onChange={onBaseUrl}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="https://amocrm.example.com"
+        />
       </details>
     </>
   );
@@ -92,74 +90,107 @@ const account = (subdomain: string, baseUrl: string) => ({
   ...(baseUrl.trim() ? { baseUrl: baseUrl.trim() } : {}),
 });
 
-export function TokenCard({ projectId }: { projectId: string }) {
+/**
+ * A way to connect, as a card: the account's fields, this way's own credentials (`children`, read by
+ * `credentials` on submit), and its submit button.
+ */
+function ConnectCard({
+  projectId,
+  way,
+  title,
+  text,
+  label,
+  pendingLabel,
+  before,
+  credentials,
+  children,
+}: {
+  projectId: string;
+  /** in the card's ids: amo-{way}-… */
+  way: 'token' | 'oauth';
+  title: string;
+  text: string;
+  label: string;
+  pendingLabel: string;
+  /** shown above the account's fields */
+  before?: ReactNode;
+  credentials: () => { longLivedToken: string } | { clientId: string; clientSecret: string };
+  children: ReactNode;
+}) {
   const { t } = useI18n();
   const [subdomain, setSubdomain] = useState('');
   const [baseUrl, setBaseUrl] = useState('');
-  const [token, setToken] = useState('');
   const save = useSaveConnection(projectId);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    save.mutate({ ...account(subdomain, baseUrl), longLivedToken: token.trim() });
+    save.mutate({ ...account(subdomain, baseUrl), ...credentials() });
   };
   return (
-    <section className="card" aria-labelledby="amo-token-title">
-      <h2 id="amo-token-title">{t('amo.tokenTitle')}</h2>
-      <p className="muted small form-lead">{t('amo.tokenText')}</p>
-      <form className="form" onSubmit={submit} data-testid="amo-token-form">
+    <section className="card" aria-labelledby={`amo-${way}-title`}>
+      <h2 id={`amo-${way}-title`}>{title}</h2>
+      <p className="muted small form-lead">{text}</p>
+      <form className="form" onSubmit={submit} data-testid={`amo-${way}-form`}>
         <FormError error={save.error} labelFor={labels(t)} />
+        {before}
         <AccountFields
-          prefix="amo-token"
+          prefix={`amo-${way}`}
           subdomain={subdomain}
           baseUrl={baseUrl}
           onSubdomain={setSubdomain}
           onBaseUrl={setBaseUrl}
         />
-        <Field id="amo-token-value" label={t('amo.token')}>
-          <textarea
-            id="amo-token-value"
-            className="mono"
-            rows={3}
-            value={token}
-            onChange={(e) => setToken(e.target.value)}
-            spellCheck={false}
-            autoComplete="off"
-            required
-          />
-        </Field>
+        {children}
         <div className="form-actions">
-          <SubmitButton
-            pending={save.isPending}
-            label={t('amo.connect')}
-            pendingLabel={t('amo.connecting')}
-          />
+          <SubmitButton pending={save.isPending} label={label} pendingLabel={pendingLabel} />
         </div>
       </form>
     </section>
   );
 }
 
+export function TokenCard({ projectId }: { projectId: string }) {
+  const { t } = useI18n();
+  const [token, setToken] = useState('');
+  return (
+    <ConnectCard
+      projectId={projectId}
+      way="token"
+      title={t('amo.tokenTitle')}
+      text={t('amo.tokenText')}
+      label={t('amo.connect')}
+      pendingLabel={t('amo.connecting')}
+      credentials={() => ({ longLivedToken: token.trim() })}
+    >
+      <Field id="amo-token-value" label={t('amo.token')}>
+        <textarea
+          id="amo-token-value"
+          className="mono"
+          rows={3}
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+          required
+        />
+      </Field>
+    </ConnectCard>
+  );
+}
+
 export function OAuthCard({ projectId }: { projectId: string }) {
   const { t } = useI18n();
-  const [subdomain, setSubdomain] = useState('');
-  const [baseUrl, setBaseUrl] = useState('');
   const [clientId, setClientId] = useState('');
   const [clientSecret, setClientSecret] = useState('');
-  const save = useSaveConnection(projectId);
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    save.mutate({
-      ...account(subdomain, baseUrl),
-      clientId: clientId.trim(),
-      clientSecret: clientSecret.trim(),
-    });
-  };
   return (
-    <section className="card" aria-labelledby="amo-oauth-title">
-      <h2 id="amo-oauth-title">{t('amo.oauthTitle')}</h2>
-      <p className="muted small form-lead">{t('amo.oauthText')}</p>
-      <form className="form" onSubmit={submit} data-testid="amo-oauth-form">
-        <FormError error={save.error} labelFor={labels(t)} />
+    <ConnectCard
+      projectId={projectId}
+      way="oauth"
+      title={t('amo.oauthTitle')}
+      text={t('amo.oauthText')}
+      label={t('amo.oauthSave')}
+      pendingLabel={t('amo.oauthSaving')}
+      credentials={() => ({ clientId: clientId.trim(), clientSecret: clientSecret.trim() })}
+      before={
         <div className="field">
           <span className="field-label">{t('amo.redirectUri')}</span>
           <div className="copy-field">
@@ -167,42 +198,27 @@ export function OAuthCard({ projectId }: { projectId: string }) {
             <CopyButton text={redirectUri()} />
           </div>
         </div>
-        <AccountFields
-          prefix="amo-oauth"
-          subdomain={subdomain}
-          baseUrl={baseUrl}
-          onSubdomain={setSubdomain}
-          onBaseUrl={setBaseUrl}
-        />
-        <Field id="amo-client-id" label={t('amo.clientId')}>
-          <input
-            id="amo-client-id"
-            value={clientId}
-            onChange={(e) => setClientId(e.target.value)}
-            spellCheck={false}
-            autoComplete="off"
-            required
-          />
-        </Field>
-        <Field id="amo-client-secret" label={t('amo.clientSecret')}>
-          <input
-            id="amo-client-secret"
-            type="password"
-            value={clientSecret}
-            onChange={(e) => setClientSecret(e.target.value)}
-            autoComplete="off"
-            required
-          />
-        </Field>
-        <div className="form-actions">
-          <SubmitButton
-            pending={save.isPending}
-            label={t('amo.oauthSave')}
-            pendingLabel={t('amo.oauthSaving')}
-          />
-        </div>
-      </form>
-    </section>
+      }
+    >
+      <TextField
+        id="amo-client-id"
+        label={t('amo.clientId')}
+        value={clientId}
+        onChange={setClientId}
+        spellCheck={false}
+        autoComplete="off"
+        required
+      />
+      <TextField
+        id="amo-client-secret"
+        label={t('amo.clientSecret')}
+        type="password"
+        value={clientSecret}
+        onChange={setClientSecret}
+        autoComplete="off"
+        required
+      />
+    </ConnectCard>
   );
 }
 

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
 import { useAmoLog } from '../../api/queries';
 import type { IntegrationLogEntry } from '../../api/types';
+import { ListTable } from '../../components/ListTable';
 import { useCurrentMe } from '../../components/MeContext';
-import { ErrorState, Loading } from '../../components/PageState';
+import { ErrorState, Loading, MoreButton } from '../../components/PageState';
 import { useI18n } from '../../i18n';
 import { useFormat } from '../../lib/format';
 import { Link } from '../../router';
@@ -54,25 +55,15 @@ export function LogCard({ projectId }: { projectId: string }) {
   else if (entries.length === 0) body = <p className="muted card-pad">{t('amo.logEmpty')}</p>;
   else
     body = (
-      <div className="table-wrap">
-        <table className="table amo-log">
-          <thead>
-            <tr>
-              <th scope="col">{t('amo.colTime')}</th>
-              <th scope="col">{t('amo.colLevel')}</th>
-              <th scope="col">{t('amo.colMessage')}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t('amo.logLead')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <LogRow key={e.id} entry={e} dateTime={fmt.dateTime} />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ListTable
+        tableClassName="amo-log"
+        columns={[t('amo.colTime'), t('amo.colLevel'), t('amo.colMessage')]}
+        actions={t('amo.logLead')}
+      >
+        {entries.map((e) => (
+          <LogRow key={e.id} entry={e} dateTime={fmt.dateTime} />
+        ))}
+      </ListTable>
     );
 
   return (
@@ -83,14 +74,7 @@ export function LogCard({ projectId }: { projectId: string }) {
       {body}
       {log.hasNextPage && (
         <div className="card-pad amo-log-foot">
-          <button
-            type="button"
-            className="btn btn-secondary btn-sm"
-            onClick={() => log.fetchNextPage()}
-            disabled={log.isFetchingNextPage}
-          >
-            {log.isFetchingNextPage ? t('amo.logLoading') : t('amo.logMore')}
-          </button>
+          <MoreButton list={log} label={t('amo.logMore')} loadingLabel={t('amo.logLoading')} small />
         </div>
       )}
     </section>

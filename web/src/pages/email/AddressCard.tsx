@@ -1,9 +1,41 @@
+import type { ReactNode } from 'react';
 import { Field } from '../../components/Field';
 import { useI18n } from '../../i18n';
 import { type EmailDraft, parsePool, plusExample } from '../../lib/email';
 import { described, FieldErrors } from './FieldErrors';
 
 type Errors = Record<string, string[]>;
+
+/** One way of making personal addresses, as a radio choice with its explanation. */
+function ModeChoice({
+  mode,
+  draft,
+  onChange,
+  title,
+  children,
+}: {
+  mode: EmailDraft['mode'];
+  draft: EmailDraft;
+  onChange: (patch: Partial<EmailDraft>) => void;
+  title: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className="choice">
+      <input
+        type="radio"
+        name="email-mode"
+        value={mode}
+        checked={draft.mode === mode}
+        onChange={() => onChange({ mode })}
+      />
+      <span className="choice-body">
+        <span className="choice-title">{title}</span>
+        <span className="choice-text">{children}</span>
+      </span>
+    </label>
+  );
+}
 
 /** The site's public address and how each visitor's personal address is made. */
 export function AddressCard({
@@ -41,36 +73,14 @@ export function AddressCard({
         <fieldset className="fieldset-plain email-modes">
           <legend className="field-label">{t('email.mode')}</legend>
           <div className="choice-row">
-            <label className="choice">
-              <input
-                type="radio"
-                name="email-mode"
-                value="plus"
-                checked={draft.mode === 'plus'}
-                onChange={() => onChange({ mode: 'plus' })}
-              />
-              <span className="choice-body">
-                <span className="choice-title">{t('email.modePlus')}</span>
-                <span className="choice-text">
-                  {plusBefore}
-                  <code data-testid="plus-example">{plusExample(draft.publicAddress)}</code>
-                  {plusAfter}
-                </span>
-              </span>
-            </label>
-            <label className="choice">
-              <input
-                type="radio"
-                name="email-mode"
-                value="pool"
-                checked={draft.mode === 'pool'}
-                onChange={() => onChange({ mode: 'pool' })}
-              />
-              <span className="choice-body">
-                <span className="choice-title">{t('email.modePool')}</span>
-                <span className="choice-text">{t('email.modePoolText')}</span>
-              </span>
-            </label>
+            <ModeChoice mode="plus" draft={draft} onChange={onChange} title={t('email.modePlus')}>
+              {plusBefore}
+              <code data-testid="plus-example">{plusExample(draft.publicAddress)}</code>
+              {plusAfter}
+            </ModeChoice>
+            <ModeChoice mode="pool" draft={draft} onChange={onChange} title={t('email.modePool')}>
+              {t('email.modePoolText')}
+            </ModeChoice>
           </div>
           {errors.aliases && <p className="field-error">{errors.aliases.join(' · ')}</p>}
         </fieldset>
