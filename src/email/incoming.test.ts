@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uidSet } from '../../src/email/folder-sync.js';
-import { describeImapError } from '../../src/email/imap-errors.js';
-import { messageIds, parseIncoming } from '../../src/email/incoming.js';
+import { messageIds, parseIncoming } from './incoming.js';
 
 const place = { mailboxId: '00000000-0000-0000-0000-000000000001', folder: 'INBOX', uidValidity: 7, uid: 3 };
 
@@ -116,38 +114,6 @@ describe('parseIncoming', () => {
     expect(messageIds(' a@b ')).toEqual(['<a@b>']);
     expect(messageIds('')).toEqual([]);
     expect(messageIds(undefined)).toEqual([]);
-  });
-});
-
-describe('describeImapError', () => {
-  const ctx = { host: 'imap.shop.ru', port: 993, tls: true, password: 's3cret-pass' };
-  it('keeps the server words, never the password', () => {
-    expect(
-      describeImapError(
-        Object.assign(new Error('Command failed'), {
-          authenticationFailed: true,
-          responseText: 'Authentication failed.',
-          serverResponseCode: 'AUTHENTICATIONFAILED',
-        }),
-        ctx,
-      ),
-    ).toBe('Login refused by the server: Authentication failed. [AUTHENTICATIONFAILED]');
-    expect(describeImapError(new Error('bad s3cret-pass here'), ctx)).toBe('bad *** here');
-  });
-  it('socket errors in plain words', () => {
-    expect(describeImapError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), ctx)).toBe(
-      'Connection refused by imap.shop.ru:993 (nothing listens on that port)',
-    );
-    expect(describeImapError(Object.assign(new Error('x'), { code: 'ENOTFOUND' }), ctx)).toBe(
-      'Host imap.shop.ru not found (DNS: ENOTFOUND)',
-    );
-  });
-});
-
-describe('uidSet', () => {
-  it('compresses runs', () => {
-    expect(uidSet([1, 2, 3, 7, 9, 10])).toBe('1:3,7,9:10');
-    expect(uidSet([5])).toBe('5');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replyText } from '../../src/email/body-text.js';
+import { replyText } from './body-text.js';
 
 const t = (lines: string[]) => lines.join('\n');
 

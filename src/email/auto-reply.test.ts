@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { automaticReason, type HeaderPair } from '../../src/email/auto-reply.js';
+import { automaticReason, type HeaderPair } from './auto-reply.js';
 
 const person: HeaderPair[] = [
   ['From', 'Иван <ivan@example.ru>'],
