@@ -1,3 +1,4 @@
+// One file over 400 lines: one module, the mailbox reader, against one private Dovecot for all cases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEmailMessage } from '../../src/db/queries/email-messages.js';
 import { testMailboxConnection } from '../../src/email/imap-session.js';
