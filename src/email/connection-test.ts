@@ -4,14 +4,15 @@ import { type AddressGuard, isAddressRefused } from '../delivery/address-guard.j
 import type { Sealer } from '../security/sealed.js';
 import { testMailboxConnection } from './imap-session.js';
 import type { MailboxBody } from './settings.js';
+import type { SettingsRefusal } from './settings-store.js';
 
 export type ConnectionTestResult =
   | { ok: true; folders: string[] }
   | { ok: false; message: string }
-  /** the address guard refused the host, before connecting or when connecting */
-  | { ok: false; refused: true }
-  /** no password given, and none stored for this host and user */
-  | { ok: false; passwordMissing: true };
+  /** the host refused by the address guard (before or when connecting), or no password to try */
+  | { ok: false; refusal: SettingsRefusal };
+
+const hostRefused: ConnectionTestResult = { ok: false, refusal: { refusedHosts: ['body.host'] } };
 
 /**
  * The settings form's "test connection": logs in with the given settings and checks the folders.
@@ -27,7 +28,7 @@ export async function testMailboxSettings(
   try {
     await deps.guard.checkHost(b.host);
   } catch (err) {
-    if (isAddressRefused(err)) return { ok: false, refused: true };
+    if (isAddressRefused(err)) return hostRefused;
     throw err;
   }
   let password = b.password;
@@ -36,12 +37,14 @@ export async function testMailboxSettings(
     if (saved && saved.host === b.host && saved.username === b.user)
       password = deps.sealer.open(saved.password_enc);
   }
-  if (!password) return { ok: false, passwordMissing: true };
+  // no password given, and none stored for this host and user
+  if (!password)
+    return { ok: false, refusal: { problems: [{ path: 'body.password', message: 'required' }] } };
   const r = await testMailboxConnection(
     { host: b.host, port: b.port, tls: b.tls, user: b.user, password, folders: b.folders },
     { guard: deps.guard, timeoutMs: 15_000 },
   );
   // Refused when connecting (the name resolves elsewhere now): the same answer as before.
-  if (!r.ok && r.refused) return { ok: false, refused: true };
+  if (!r.ok && r.refused) return hostRefused;
   return r.ok ? r : { ok: false, message: r.message };
 }

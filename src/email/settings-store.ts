@@ -36,11 +36,11 @@ export async function loadEmailSettings(db: Db, projectId: string): Promise<Stor
   };
 }
 
-/** Why settings were not saved: paths into the request body. */
-export type SaveRefusal =
+/** Why settings were not saved (or tried): paths into the request body. */
+export type SettingsRefusal =
   /** hosts the address guard refuses */
   | { refusedHosts: string[] }
-  /** fields missing (a new mailbox without a password) */
+  /** fields missing (a mailbox without a password, none stored) */
   | { problems: Array<{ path: string; message: string }> };
 
 /**
@@ -55,7 +55,7 @@ export async function saveEmailSettings(
   deps: { guard: AddressGuard; sealer: Sealer },
   projectId: string,
   b: EmailTrackingBody,
-): Promise<SaveRefusal | null> {
+): Promise<SettingsRefusal | null> {
   const existing = await listProjectMailboxes(db, projectId);
   const problems: Array<{ path: string; message: string }> = [];
   const refusedHosts: string[] = [];

@@ -12,6 +12,7 @@ import {
 } from '../../email/settings.js';
 import {
   loadEmailSettings,
+  type SettingsRefusal,
   type StoredEmailSettings,
   saveEmailSettings,
 } from '../../email/settings-store.js';
@@ -31,6 +32,13 @@ function addressRefused(paths: string[], lang: Language): AppError {
     {},
     paths.map((path) => ({ path, message })),
   );
+}
+
+/** Settings refused: the guard's refusal said as everywhere, missing fields as any validation error. */
+function refused(r: SettingsRefusal, lang: Language): AppError {
+  return 'refusedHosts' in r
+    ? addressRefused(r.refusedHosts, lang)
+    : new AppError(400, 'validation_error', {}, r.problems);
 }
 
 /** A mailbox's status line; the guard's refusal in the reader's language like the API's answers. */
@@ -66,7 +74,7 @@ function view({ tracking, mailboxes }: StoredEmailSettings, lang: Language) {
 export const emailTrackingRoutes =
   (ctx: AppContext): FastifyPluginAsyncZod =>
   async (app) => {
-    const sealer = new Sealer(ctx.config.secretKey, MAILBOX_PASSWORD_PURPOSE);
+    const deps = { guard: ctx.guard, sealer: new Sealer(ctx.config.secretKey, MAILBOX_PASSWORD_PURPOSE) };
 
     app.get(
       '/projects/:id/email-tracking',
@@ -102,10 +110,8 @@ export const emailTrackingRoutes =
       async (req) => {
         const project = await ownProject(ctx.db, requireRole(req, 'admin'), req.params.id);
         const lang = pickLanguage(req.headers['accept-language']);
-        const r = await testMailboxSettings(ctx.db, { guard: ctx.guard, sealer }, project.id, req.body);
-        if ('refused' in r) throw addressRefused(['body.host'], lang);
-        if ('passwordMissing' in r)
-          throw new AppError(400, 'validation_error', {}, [{ path: 'body.password', message: 'required' }]);
+        const r = await testMailboxSettings(ctx.db, deps, project.id, req.body);
+        if ('refusal' in r) throw refused(r.refusal, lang);
         return r.ok
           ? { ok: true, message: `connected; folders: ${r.folders.join(', ')}` }
           : { ok: false, message: r.message };
@@ -127,9 +133,8 @@ export const emailTrackingRoutes =
       async (req) => {
         const project = await ownProject(ctx.db, requireRole(req, 'admin'), req.params.id);
         const lang = pickLanguage(req.headers['accept-language']);
-        const refusal = await saveEmailSettings(ctx.db, { guard: ctx.guard, sealer }, project.id, req.body);
-        if (refusal && 'refusedHosts' in refusal) throw addressRefused(refusal.refusedHosts, lang);
-        if (refusal) throw new AppError(400, 'validation_error', {}, refusal.problems);
+        const refusal = await saveEmailSettings(ctx.db, deps, project.id, req.body);
+        if (refusal) throw refused(refusal, lang);
         return view(await loadEmailSettings(ctx.db, project.id), lang);
       },
     );
