@@ -78,6 +78,51 @@ export async function listen(
   };
 }
 
+export interface FakeRequest {
+  req: IncomingMessage;
+  method: string;
+  url: URL;
+  /** without a trailing slash */
+  path: string;
+  /** the body, or null when it was over 1 MiB */
+  raw: string | null;
+}
+
+export interface FakeServing {
+  url: string;
+  /** the fake's calendar day */
+  today(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a fake: `/__fake/…` goes to `control`, everything else waits the injected delay and goes to
+ * `handle`.
+ */
+export async function serveFake(
+  opts: { port?: number; host?: string },
+  deps: { clock: FakeClock; delayMs(): number; control(method: string, path: string, raw: string): Reply },
+  handle: (r: FakeRequest) => Reply | Promise<Reply>,
+): Promise<FakeServing> {
+  const server = await listen(
+    async (req, res) => {
+      const method = req.method ?? 'GET';
+      const url = new URL(req.url ?? '/', 'http://fake.invalid');
+      const path = url.pathname.replace(/(.)\/+$/, '$1');
+      const raw = await readBody(req);
+      if (path === '/__fake' || path.startsWith('/__fake/')) {
+        send(res, deps.control(method, path, raw ?? ''));
+        return;
+      }
+      const delay = deps.delayMs();
+      if (delay > 0) await new Promise<void>((r) => setTimeout(r, delay));
+      send(res, await handle({ req, method, url, path, raw }));
+    },
+    { port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' },
+  );
+  return { url: server.url, today: () => deps.clock.today(), close: server.close };
+}
+
 /** Time that runs like the wall clock, from a chosen start if given, and that tests can move forward. */
 export class FakeClock {
   private offsetMs = 0;

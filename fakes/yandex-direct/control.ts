@@ -1,5 +1,6 @@
-/** `/__fake/…`: inspection, seeding and fault control over HTTP, for a by-hand user or another process. */
-import { type FakeClock, isDate, isObject, json, type Reply } from '../common/http.js';
+/** `/__fake/…` of the fake Direct: the common endpoints plus its fault ops and seeding. */
+import { type ControlSpec, control as commonControl, intOf, isStatRow } from '../common/control.js';
+import { type FakeClock, isObject, json, type Reply } from '../common/http.js';
 import type { DirectFaults, FailSpec } from './faults.js';
 import type { RateWindow, ReportStore } from './limits.js';
 import type { RequestLogEntry } from './server.js';
@@ -15,14 +16,11 @@ export interface ControlDeps {
 }
 
 const HELP = {
-  'GET /__fake/state': 'advertisers, agencies, tokens, stored offline reports, faults, the fake date',
-  'GET /__fake/requests': 'request log (headers that shape a report, report name, status, error code)',
   'POST /__fake/faults': [
     '{"op":"failNext","count":1,"code":1000,"status?":500,"html?":false,"detail?":"…"}',
     '{"op":"offline","count":1,"polls":2}  (next new reports go to the queue: 201, 202×polls, 200)',
     '{"op":"unitsExhausted","on":true}  (error 152)',
-    '{"op":"rateLimit","per10s":20} | {"op":"delay","ms":500} | {"op":"reset"}',
-    'or an array of these',
+    '{"op":"rateLimit","per10s":20}',
   ],
   'POST /__fake/advertisers': '{"login":"shop2","currency?":"RUB","vatRate?":0.22,"token?":"…"}',
   'POST /__fake/agencies': '{"login":"ag","clients":["shop2"],"token":"…"}',
@@ -30,11 +28,10 @@ const HELP = {
     '{"login":"shop2","campaign":{"id":1,"name":"…","type":"TEXT_CAMPAIGN","adGroups":[…]}}',
   'POST /__fake/stats':
     '{"login":"shop2","rows":[{"date":"2026-03-01","criterionId":1,"impressions":10,"clicks":1,"costCents":4200}]}',
-  'POST /__fake/clock': '{"advance_seconds":3600}',
 };
 
 function applyFault(f: DirectFaults, rate: RateWindow, op: Record<string, unknown>): string | null {
-  const int = (k: string, dflt: number) => (Number.isInteger(op[k]) ? (op[k] as number) : dflt);
+  const int = (k: string, dflt: number) => intOf(op, k, dflt);
   switch (op.op) {
     case 'failNext': {
       const spec: FailSpec = {};
@@ -54,28 +51,13 @@ function applyFault(f: DirectFaults, rate: RateWindow, op: Record<string, unknow
     case 'rateLimit':
       rate.limit = int('per10s', 20);
       return null;
-    case 'delay':
-      f.delayMs = int('ms', 0);
-      return null;
-    case 'reset':
-      f.reset();
-      rate.reset();
-      return null;
     default:
       return `unknown op ${String(op.op)}`;
   }
 }
 
-function isDayStat(r: unknown): r is DayStat {
-  return (
-    isObject(r) &&
-    isDate(r.date) &&
-    Number.isInteger(r.criterionId) &&
-    Number.isInteger(r.impressions) &&
-    Number.isInteger(r.clicks) &&
-    Number.isInteger(r.costCents)
-  );
-}
+const isDayStat = (r: unknown): r is DayStat =>
+  isStatRow(r, ['criterionId', 'impressions', 'clicks', 'costCents']);
 
 function seedOp(d: ControlDeps, path: string, b: Record<string, unknown>): Reply {
   const login = typeof b.login === 'string' ? b.login : '';
@@ -112,35 +94,26 @@ function seedOp(d: ControlDeps, path: string, b: Record<string, unknown>): Reply
 }
 
 export function control(d: ControlDeps, method: string, path: string, raw: string): Reply {
-  let body: unknown = null;
-  try {
-    body = raw.trim() === '' ? null : JSON.parse(raw);
-  } catch {
-    return json(400, { error: 'body is not JSON' });
-  }
-  const b = isObject(body) ? body : {};
-  if (method === 'GET' && path === '/__fake') return json(200, HELP);
-  if (method === 'GET' && path === '/__fake/state')
-    return json(200, {
-      today: d.clock.today(),
-      ...(d.state.dump() as object),
-      offlineReports: d.reports.list(),
-      faults: d.faults.describe(),
-    });
-  if (method === 'GET' && path === '/__fake/requests') return json(200, d.requests);
-  if (method !== 'POST') return json(404, { error: 'unknown control endpoint', help: HELP });
-  if (path === '/__fake/faults') {
-    for (const op of Array.isArray(body) ? body : [body]) {
-      const e = isObject(op) ? applyFault(d.faults, d.rate, op) : 'each op must be an object';
-      if (e) return json(400, { error: e });
-    }
-    return json(200, { ok: true, faults: d.faults.describe() });
-  }
-  if (path === '/__fake/clock') {
-    d.clock.advance(typeof b.advance_seconds === 'number' ? b.advance_seconds : 0);
-    return json(200, { now: new Date(d.clock.now()).toISOString(), today: d.clock.today() });
-  }
-  if (['/__fake/advertisers', '/__fake/agencies', '/__fake/campaigns', '/__fake/stats'].includes(path))
-    return seedOp(d, path, b);
-  return json(404, { error: 'unknown control endpoint', help: HELP });
+  const spec: ControlSpec = {
+    help: HELP,
+    clock: d.clock,
+    state: () => ({ ...(d.state.dump() as object), offlineReports: d.reports.list() }),
+    requests: d.requests,
+    applyFault: (op) => applyFault(d.faults, d.rate, op),
+    setDelay: (ms) => {
+      d.faults.delayMs = ms;
+    },
+    reset: () => {
+      d.faults.reset();
+      d.rate.reset();
+    },
+    describeFaults: () => d.faults.describe(),
+    seed: Object.fromEntries(
+      ['advertisers', 'agencies', 'campaigns', 'stats'].map((w) => [
+        w,
+        (b: Record<string, unknown>) => seedOp(d, `/__fake/${w}`, b),
+      ]),
+    ),
+  };
+  return commonControl(spec, method, path, raw);
 }

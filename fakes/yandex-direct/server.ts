@@ -6,7 +6,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { FakeClock, json, listen, type Reply, readBody, send } from '../common/http.js';
+import { FakeClock, type FakeServing, json, type Reply, serveFake } from '../common/http.js';
 import { buildRows, renderTsv } from './build.js';
 import { type ControlDeps, control } from './control.js';
 import { parseDefinition } from './definition.js';
@@ -48,12 +48,7 @@ export interface RequestLogEntry {
   errorCode: number | null;
 }
 
-export interface FakeDirect extends ControlDeps {
-  readonly url: string;
-  /** the fake's calendar day */
-  today(): string;
-  close(): Promise<void>;
-}
+export interface FakeDirect extends ControlDeps, FakeServing {}
 
 const REPORTS = '/json/v5/reports';
 const CLIENTS = '/json/v5/clients';
@@ -140,8 +135,6 @@ function agencyAsAdvertiser(a: Agency): Advertiser {
     unitsLeft: a.unitsLeft,
   };
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export async function startFakeDirect(opts: FakeDirectOptions = {}): Promise<FakeDirect> {
   const clock = new FakeClock(opts.today ? Date.parse(`${opts.today}T09:00:00Z`) : null);
@@ -289,16 +282,11 @@ export async function startFakeDirect(opts: FakeDirectOptions = {}): Promise<Fak
     return json(200, { result: { Clients: [client] } }, headers);
   };
 
-  const server = await listen(
-    async (req, res) => {
-      const method = req.method ?? 'GET';
-      const path = new URL(req.url ?? '/', 'http://fake.invalid').pathname.replace(/\/+$/, '');
-      const raw = await readBody(req);
-      if (path === '/__fake' || path.startsWith('/__fake/')) {
-        send(res, control({ state, faults, clock, reports, rate, requests }, method, path, raw ?? ''));
-        return;
-      }
-      if (faults.delayMs > 0) await sleep(faults.delayMs);
+  const deps = { state, faults, clock, reports, rate, requests };
+  const serving = await serveFake(
+    opts,
+    { clock, delayMs: () => faults.delayMs, control: (m, p, raw) => control(deps, m, p, raw) },
+    ({ req, method, path, raw }) => {
       const lang: Lang = langOf(req.headers['accept-language']);
       const requestId = String(randomInt(1, 2 ** 47)) + String(randomInt(1000, 9999));
       const headers: Record<string, string> = { RequestId: requestId };
@@ -332,22 +320,10 @@ export async function startFakeDirect(opts: FakeDirectOptions = {}): Promise<Fak
         reportName,
         errorCode: errorCodeOf(reply.body),
       });
-      send(res, reply);
+      return reply;
     },
-    { port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' },
   );
-
-  return {
-    url: server.url,
-    state,
-    faults,
-    clock,
-    reports,
-    rate,
-    requests,
-    today: () => clock.today(),
-    close: () => server.close(),
-  };
+  return { ...deps, ...serving };
 }
 
 function reportNameOf(raw: string): string | null {

@@ -1,11 +1,11 @@
 /** A small hand-made Direct world for the cost tests, with the figures the assertions compute from. */
-import { afterAll, beforeAll, beforeEach } from 'vitest';
 import {
   type FakeDirect,
   type FakeDirectOptions,
   startFakeDirect,
 } from '../../fakes/yandex-direct/server.js';
 import type { DayStat } from '../../fakes/yandex-direct/state.js';
+import { fakePerFile } from './helpers.js';
 
 export const SHOP = 'shop-vesna';
 export const SHOP_TOKEN = 'shop-token';
@@ -100,21 +100,17 @@ export async function postDirect(
  * and the request log are cleared before each test.
  */
 export function startFakeDirectPerFile(opts: FakeDirectOptions = {}): () => FakeDirect {
-  let direct: FakeDirect | undefined;
-  beforeAll(async () => {
-    direct = await startFakeDirect({ seed: false, today: '2026-03-15', ...opts });
-    seedWorld(direct);
-  });
-  afterAll(() => direct?.close());
-  beforeEach(() => {
-    if (!direct) return;
-    direct.faults.reset();
-    direct.rate.reset();
-    direct.reports.clear();
-    direct.requests.length = 0;
-  });
-  return () => {
-    if (!direct) throw new Error('the fake Direct is not started yet');
-    return direct;
-  };
+  return fakePerFile(
+    async () => {
+      const direct = await startFakeDirect({ seed: false, today: '2026-03-15', ...opts });
+      seedWorld(direct);
+      return direct;
+    },
+    (direct) => {
+      direct.faults.reset();
+      direct.rate.reset();
+      direct.reports.clear();
+      direct.requests.length = 0;
+    },
+  );
 }

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CostConnectorError } from '../../src/costs/connector-error.js';
 import type { CostRow } from '../../src/costs/cost-row.js';
 import {
   type DirectCostQuery,
@@ -8,6 +7,7 @@ import {
   getDirectAccount,
 } from '../../src/costs/yandex-direct/client.js';
 import { AGENCY_CLIENT, AGENCY_TOKEN, SHOP_TOKEN, startFakeDirectPerFile } from './direct-world.js';
+import { failure, recordingRetry } from './helpers.js';
 
 const fake = startFakeDirectPerFile({ retryIn: 2 });
 let sleeps: number[];
@@ -23,23 +23,9 @@ function query(over: Partial<DirectCostQuery> = {}): DirectCostQuery {
     from: '2026-03-02',
     to: '2026-03-03',
     includeVat: false,
-    retry: {
-      baseDelayMs: 100,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-    },
+    retry: recordingRetry(sleeps),
     ...over,
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<CostConnectorError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(CostConnectorError);
-  return e as CostConnectorError;
 }
 
 const row = (r: Partial<CostRow>): CostRow => ({
