@@ -6,6 +6,7 @@ import {
   fetchDirectCosts,
   getDirectAccount,
 } from '../../src/costs/yandex-direct/client.js';
+import { ADDRESS_REFUSED_TEXT, createAddressGuard } from '../../src/delivery/address-guard.js';
 import { AGENCY_CLIENT, AGENCY_TOKEN, SHOP_TOKEN, startFakeDirectPerFile } from './direct-world.js';
 import { failure, recordingRetry } from './helpers.js';
 
@@ -182,6 +183,18 @@ describe('Yandex Direct cost client against the fake', () => {
     const e = await failure(fetchDirectCosts(query({ currency: 'RUB' })));
     expect(e).toMatchObject({ kind: 'quota', code: '152', retryable: true });
     expect(fake().requests).toHaveLength(1);
+  });
+
+  it("goes through the outbound address guard's fetch: a refused host is a network error not worth retrying", async () => {
+    const allowed = createAddressGuard({ allowPrivate: true });
+    expect(byKey(await fetchDirectCosts(query({ fetch: allowed.fetch, currency: 'RUB' })))).toEqual(
+      byKey(NET),
+    );
+    const strict = createAddressGuard({ allowPrivate: false });
+    const e = await failure(fetchDirectCosts(query({ fetch: strict.fetch, currency: 'RUB' })));
+    expect(e).toMatchObject({ kind: 'network', retryable: false, platformMessage: ADDRESS_REFUSED_TEXT });
+    expect(fake().requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
   });
 
   it('an empty period gives no rows', async () => {
