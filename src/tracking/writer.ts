@@ -1,4 +1,5 @@
 import { type Db, dbOnClient, poolOf } from '../db/connection.js';
+import { collectBatch } from '../db/queries/hits.js';
 import { isDataException } from '../db/sqlstate.js';
 import type { Logger } from '../logger.js';
 import type { EnrichedEvent } from './events.js';
@@ -193,11 +194,7 @@ export async function writeEvents(db: Db, events: EnrichedEvent[], afterWrite?: 
   try {
     if (!unique.some((e) => e.type === 'lead')) {
       try {
-        await client.query({
-          name: 'lt_collect_fast',
-          text: 'select * from collect_batch($1::json, $2::interval, true, $3::uuid[])',
-          values: [batch, IDLE, stale],
-        });
+        await collectBatch(client, batch, IDLE, stale, true);
         stamped();
         return;
       } catch (err) {
@@ -206,13 +203,9 @@ export async function writeEvents(db: Db, events: EnrichedEvent[], afterWrite?: 
     }
     await client.query('begin');
     try {
-      const written = await client.query<{ kind: 'event' | 'visitor'; project_id: string; id: string }>({
-        name: 'lt_collect_full',
-        text: 'select * from collect_batch($1::json, $2::interval, false, $3::uuid[])',
-        values: [batch, IDLE, stale],
-      });
+      const written = await collectBatch(client, batch, IDLE, stale, false);
       const keys = (kind: string) =>
-        new Set(written.rows.filter((r) => r.kind === kind).map((r) => `${r.project_id}/${r.id}`));
+        new Set(written.filter((r) => r.kind === kind).map((r) => `${r.project_id}/${r.id}`));
       const fresh = keys('event');
       const newVisitors = keys('visitor');
       const ordered = unique
