@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAmo, startFakeAmo } from '../../fakes/amocrm/server.js';
 import { browserAvailable, docScreenshot, launchChromium } from '../helpers/browser.js';
 import { type ApiClient, signUp } from '../helpers/client.js';
+import { createLead } from '../helpers/leads.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 describe.skipIf(!browserAvailable)('amoCRM page in Chromium', () => {
@@ -242,17 +243,11 @@ describe.skipIf(!browserAvailable)('amoCRM page in Chromium', () => {
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     // amoCRM refuses the first deal: the delivery fails with its reason.
     amo.faults.failNext(1, { status: 400, pathPrefix: '/api/v4/leads/complex' });
-    const lead = await fetch(`${server.url}/api/v1/leads`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': project.apiKey },
-      body: JSON.stringify({
-        type: 'form',
-        contact: { name: 'Пётр', phone: '+7 903 111-22-33' },
-        subject: 'Диван',
-      }),
+    const { id: leadId } = await createLead(server.url, project.apiKey, {
+      type: 'form',
+      contact: { name: 'Пётр', phone: '+7 903 111-22-33' },
+      subject: 'Диван',
     });
-    expect(lead.status).toBe(201);
-    const leadId = ((await lead.json()) as { id: string }).id;
 
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
