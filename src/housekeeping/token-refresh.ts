@@ -10,7 +10,7 @@ const REFRESH_EVERY_MS = 7 * 86_400_000;
 export interface TokenRefreshDeps {
   /** seals amoCRM tokens (AMO_TOKEN_PURPOSE) */
   tokenSealer: Sealer;
-  fetch?: typeof fetch;
+  fetch: typeof fetch;
 }
 
 /**

@@ -173,6 +173,7 @@ describe.skipIf(!browserAvailable || !dovecotAvailable)('e-mail tracking end to 
     });
     const token = amo.issueLongLivedToken();
     const direct = new AmoClient({
+      fetch,
       baseUrl: amo.url,
       tokens: { get: async () => token, renew: async () => token },
     });

@@ -74,6 +74,7 @@ describe('rate gate', () => {
       const clients = [database.db, other].map(
         (db) =>
           new AmoClient({
+            fetch,
             baseUrl: amo.url,
             tokens,
             gate: createRateGate(db, 'amocrm:fake-account', { perSecond: 7 }),

@@ -148,7 +148,11 @@ describe('AmoClient against the fake amoCRM', () => {
     it('the real rate limiter of the fake surfaces as rate_limited', async () => {
       const strict = await startFakeAmo({ rateLimitPerSecond: 2, blockAfterViolations: 1_000 });
       try {
-        const c = new AmoClient({ baseUrl: strict.url, tokens: fixedTokens(strict.issueLongLivedToken()) });
+        const c = new AmoClient({
+          fetch,
+          baseUrl: strict.url,
+          tokens: fixedTokens(strict.issueLongLivedToken()),
+        });
         const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => c.account()));
         const rejected = outcomes.filter((o) => o.status === 'rejected');
         expect(rejected.length).toBeGreaterThan(0);
@@ -162,27 +166,29 @@ describe('AmoClient against the fake amoCRM', () => {
   describe('tokens', () => {
     async function oauthTokens(): Promise<AmoTokens> {
       const { code } = (await control(amo, 'oauth/code', {})) as { code: string };
-      return exchangeAuthorizationCode({ ...oauthOf(amo), code });
+      return exchangeAuthorizationCode({ fetch, ...oauthOf(amo), code });
     }
 
     it('exchanges a code and refreshes: rotating pairs', async () => {
       const first = await oauthTokens();
       expect(first).toMatchObject({ tokenType: 'Bearer', expiresIn: 86_400 });
-      const second = await refreshAccessToken({ ...oauthOf(amo), refreshToken: first.refreshToken });
+      const second = await refreshAccessToken({ fetch, ...oauthOf(amo), refreshToken: first.refreshToken });
       expect(second.refreshToken).not.toBe(first.refreshToken);
       expect(second.accessToken).not.toBe(first.accessToken);
 
-      const spent = await amoError(refreshAccessToken({ ...oauthOf(amo), refreshToken: first.refreshToken }));
+      const spent = await amoError(
+        refreshAccessToken({ fetch, ...oauthOf(amo), refreshToken: first.refreshToken }),
+      );
       expect(spent).toMatchObject({ kind: 'auth', status: 401, retryable: false });
       expect(spent.detail).toContain('Token has been revoked');
       expect(spent.message).not.toContain(first.refreshToken);
 
       const wrongSecret = await amoError(
-        exchangeAuthorizationCode({ ...oauthOf(amo), clientSecret: 'nope', code: 'def502' }),
+        exchangeAuthorizationCode({ fetch, ...oauthOf(amo), clientSecret: 'nope', code: 'def502' }),
       );
       expect(wrongSecret).toMatchObject({ kind: 'auth', retryable: false });
       const unreachable = await amoError(
-        refreshAccessToken({ ...oauthOf(amo), baseUrl: 'http://127.0.0.1:1', refreshToken: 'x' }),
+        refreshAccessToken({ fetch, ...oauthOf(amo), baseUrl: 'http://127.0.0.1:1', refreshToken: 'x' }),
       );
       expect(unreachable).toMatchObject({ kind: 'network', retryable: true });
     });
@@ -190,7 +196,7 @@ describe('AmoClient against the fake amoCRM', () => {
     it('after a 401 renews the token once and retries the request once', async () => {
       const tokens = new RefreshingTokens(amo, await oauthTokens());
       const oauthGate = new CountingGate();
-      const c = new AmoClient({ baseUrl: amo.url, tokens, gate: oauthGate });
+      const c = new AmoClient({ fetch, baseUrl: amo.url, tokens, gate: oauthGate });
       expect((await c.account()).id).toBe(31_415_926);
       const expired = tokens.current.accessToken;
       const refreshes = amo.state.refreshCount;
@@ -219,7 +225,7 @@ describe('AmoClient against the fake amoCRM', () => {
       };
       await fault(amo, { op: 'expireAccessTokens' });
       const mark = amo.state.requestLog.length;
-      const e = await amoError(new AmoClient({ baseUrl: amo.url, tokens: stubborn }).account());
+      const e = await amoError(new AmoClient({ fetch, baseUrl: amo.url, tokens: stubborn }).account());
       expect(e).toMatchObject({ kind: 'auth', status: 401, retryable: false });
       expect(stubborn.renewed).toEqual([stale]);
       expect(requestsSince(amo, mark, 'GET', '/api/v4/account')).toHaveLength(2);
@@ -232,9 +238,9 @@ describe('AmoClient against the fake amoCRM', () => {
       const dead = new RefreshingTokens(amo, await oauthTokens());
       await fault(amo, { op: 'expireAccessTokens' });
       // spend the refresh token elsewhere: the client's renew then meets "Token has been revoked"
-      await refreshAccessToken({ ...oauthOf(amo), refreshToken: dead.current.refreshToken });
+      await refreshAccessToken({ fetch, ...oauthOf(amo), refreshToken: dead.current.refreshToken });
       let mark = amo.state.requestLog.length;
-      const e = await amoError(new AmoClient({ baseUrl: amo.url, tokens: dead }).account());
+      const e = await amoError(new AmoClient({ fetch, baseUrl: amo.url, tokens: dead }).account());
       expect(requestsSince(amo, mark, 'GET', '/api/v4/account')).toHaveLength(1);
       expect(e).toMatchObject({ kind: 'auth', retryable: false });
       expect(e.detail).toContain('Token has been revoked');
@@ -246,7 +252,7 @@ describe('AmoClient against the fake amoCRM', () => {
         },
       };
       mark = amo.state.requestLog.length;
-      const e2 = await amoError(new AmoClient({ baseUrl: amo.url, tokens: broken }).account());
+      const e2 = await amoError(new AmoClient({ fetch, baseUrl: amo.url, tokens: broken }).account());
       expect(requestsSince(amo, mark, 'GET', '/api/v4/account')).toHaveLength(1);
       expect(e2).toMatchObject({ kind: 'auth', status: 401, retryable: false });
       expect((e2.cause as Error).message).toBe('token store unavailable');

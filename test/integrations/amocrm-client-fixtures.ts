@@ -36,6 +36,7 @@ export class RefreshingTokens implements AmoTokenSource {
   async renew(failed: string): Promise<string> {
     this.renewed.push(failed);
     this.current = await refreshAccessToken({
+      fetch,
       ...oauthOf(this.amo),
       refreshToken: this.current.refreshToken,
     });
@@ -102,7 +103,7 @@ export let client: AmoClient;
 
 /** A client of the file's fake with the long-lived token and these options. */
 export const clientWith = (o: Partial<AmoClientOptions> = {}) =>
-  new AmoClient({ baseUrl: amo.url, tokens: fixedTokens(token), ...o });
+  new AmoClient({ fetch, baseUrl: amo.url, tokens: fixedTokens(token), ...o });
 
 /** Starts the file's fake amoCRM and `client`; the fake's faults are reset after every test. */
 export function setUpAmoClient(): void {

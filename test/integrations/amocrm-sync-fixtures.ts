@@ -48,6 +48,7 @@ export function setUpDelivery(): void {
     const directToken = amo.issueLongLivedToken();
     let last = 0;
     direct = new AmoClient({
+      fetch,
       baseUrl: amo.url,
       tokens: { get: async () => directToken, renew: async () => directToken },
       gate: {

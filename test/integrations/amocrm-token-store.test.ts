@@ -79,7 +79,7 @@ async function connect(
       .executeTakeFirstOrThrow();
     return { id: row.id, tokens: null, longLived };
   }
-  const tokens = await exchangeAuthorizationCode({ ...oauthOf(amo), code: amo.authorizationCode() });
+  const tokens = await exchangeAuthorizationCode({ fetch, ...oauthOf(amo), code: amo.authorizationCode() });
   const row = await database.db
     .insertInto('integrations')
     .values({
@@ -94,7 +94,7 @@ async function connect(
   return { id: row.id, tokens, longLived: null };
 }
 
-const clientWith = (tokens: AmoTokenSource) => new AmoClient({ baseUrl: amo.url, tokens });
+const clientWith = (tokens: AmoTokenSource) => new AmoClient({ fetch, baseUrl: amo.url, tokens });
 
 async function failureOf(p: Promise<unknown>): Promise<AmoError> {
   try {
@@ -110,8 +110,8 @@ describe('AmoTokenStore (oauth)', () => {
   it('refreshes exactly once when two processes renew the same failed token', async () => {
     const { id, tokens } = await connect('oauth');
     const failed = tokens!.accessToken;
-    const a = new AmoTokenStore(database.db, sealer, id);
-    const b = new AmoTokenStore(other, sealer, id);
+    const a = new AmoTokenStore(database.db, sealer, id, { fetch });
+    const b = new AmoTokenStore(other, sealer, id, { fetch });
     expect(await a.get()).toBe(failed);
     expect(await b.get()).toBe(failed);
 
@@ -126,16 +126,16 @@ describe('AmoTokenStore (oauth)', () => {
     await expect(clientWith(b).account()).resolves.toMatchObject({ id: amo.state.account.id });
 
     // Later, a third process that still holds the old token gets the current one, no refresh.
-    const c = new AmoTokenStore(anotherProcess(), sealer, id);
+    const c = new AmoTokenStore(anotherProcess(), sealer, id, { fetch });
     expect(await c.renew(failed)).toBe(ra);
     expect(amo.state.refreshCount - before).toBe(1);
   });
 
   it('renews a stale cached token through the client after another process refreshed', async () => {
     const { id, tokens } = await connect('oauth');
-    const stale = new AmoTokenStore(database.db, sealer, id);
+    const stale = new AmoTokenStore(database.db, sealer, id, { fetch });
     expect(await stale.get()).toBe(tokens!.accessToken);
-    const fresh = await new AmoTokenStore(other, sealer, id).renew(tokens!.accessToken);
+    const fresh = await new AmoTokenStore(other, sealer, id, { fetch }).renew(tokens!.accessToken);
     const before = amo.state.refreshCount;
     // The cached token was revoked by that refresh: the client gets a 401 and renews without refreshing.
     await expect(clientWith(stale).account()).resolves.toMatchObject({ id: amo.state.account.id });
@@ -152,8 +152,8 @@ describe('AmoTokenStore (oauth)', () => {
       .execute();
     const before = amo.state.refreshCount;
     const [a, b] = await Promise.all([
-      new AmoTokenStore(database.db, sealer, id).get(),
-      new AmoTokenStore(other, sealer, id).get(),
+      new AmoTokenStore(database.db, sealer, id, { fetch }).get(),
+      new AmoTokenStore(other, sealer, id, { fetch }).get(),
     ]);
     expect(amo.state.refreshCount - before).toBe(1);
     expect(a).not.toBe(tokens!.accessToken);
@@ -165,7 +165,7 @@ describe('AmoTokenStore (oauth)', () => {
       .executeTakeFirstOrThrow();
     expect(row.access_expires_at!.getTime()).toBeGreaterThan(Date.now() + 86_000_000);
     // Fresh now: no further refresh.
-    await new AmoTokenStore(database.db, sealer, id).get();
+    await new AmoTokenStore(database.db, sealer, id, { fetch }).get();
     expect(amo.state.refreshCount - before).toBe(1);
   });
 
@@ -178,7 +178,7 @@ describe('AmoTokenStore (oauth)', () => {
       body: JSON.stringify({ token: tokens!.refreshToken }),
     });
     expect(r.status).toBe(200);
-    const store = new AmoTokenStore(database.db, sealer, id);
+    const store = new AmoTokenStore(database.db, sealer, id, { fetch });
     const err = await failureOf(store.renew(tokens!.accessToken));
     expect(err.kind).toBe('auth');
     expect(err.retryable).toBe(false);
@@ -199,7 +199,7 @@ describe('AmoTokenStore (oauth)', () => {
 
   it('stores the tokens sealed', async () => {
     const { id, tokens } = await connect('oauth');
-    const renewed = await new AmoTokenStore(database.db, sealer, id).renew(tokens!.accessToken);
+    const renewed = await new AmoTokenStore(database.db, sealer, id, { fetch }).renew(tokens!.accessToken);
     const row = await database.db
       .selectFrom('integrations')
       .selectAll()
@@ -221,7 +221,7 @@ describe('AmoTokenStore (oauth)', () => {
 describe('AmoTokenStore (long-lived)', () => {
   it('has nothing to refresh: a rejected token is an auth error', async () => {
     const { id, longLived } = await connect('long_lived');
-    const store = new AmoTokenStore(database.db, sealer, id);
+    const store = new AmoTokenStore(database.db, sealer, id, { fetch });
     expect(await store.get()).toBe(longLived);
     const before = amo.state.refreshAttempts;
     const err = await failureOf(store.renew(longLived!));
@@ -233,7 +233,7 @@ describe('AmoTokenStore (long-lived)', () => {
 
   it('picks up a newly pasted token instead of failing', async () => {
     const { id, longLived } = await connect('long_lived');
-    const store = new AmoTokenStore(database.db, sealer, id);
+    const store = new AmoTokenStore(database.db, sealer, id, { fetch });
     expect(await store.get()).toBe(longLived);
     const pasted = amo.issueLongLivedToken();
     await database.db
@@ -248,7 +248,7 @@ describe('AmoTokenStore (long-lived)', () => {
 
 describe('AmoTokenStore (no connection)', () => {
   it('is an auth error for an unknown integration', async () => {
-    const store = new AmoTokenStore(database.db, sealer, '00000000-0000-0000-0000-000000000000');
+    const store = new AmoTokenStore(database.db, sealer, '00000000-0000-0000-0000-000000000000', { fetch });
     expect((await failureOf(store.get())).kind).toBe('auth');
   });
 });
@@ -268,7 +268,7 @@ describe('weekly refresh in housekeeping', () => {
         .where('id', '=', id)
         .execute();
     const before = amo.state.refreshCount;
-    const n = await refreshStaleTokens(database.db, { tokenSealer: sealer });
+    const n = await refreshStaleTokens(database.db, { fetch, tokenSealer: sealer });
     expect(n).toBe(1);
     expect(amo.state.refreshCount - before).toBe(1);
     const rows = await database.db
@@ -290,6 +290,7 @@ describe('the account subdomain changes', () => {
     const renamed = await startFakeAmo();
     const projectId = await insertProjectRow(database.db, accountId);
     const tokens = await exchangeAuthorizationCode({
+      fetch,
       ...oauthOf(renamed),
       code: renamed.authorizationCode(),
     });
@@ -311,7 +312,7 @@ describe('the account subdomain changes', () => {
     try {
       const oldUrl = renamed.url;
       const newUrl = await renamed.rename('leadtrail-new');
-      const store = new AmoTokenStore(database.db, sealer, row.id);
+      const store = new AmoTokenStore(database.db, sealer, row.id, { fetch });
       const fresh = await store.renew(tokens.accessToken);
       expect(fresh).not.toBe(tokens.accessToken);
       const saved = await database.db
@@ -321,7 +322,7 @@ describe('the account subdomain changes', () => {
         .executeTakeFirstOrThrow();
       expect(saved.base_url).toBe(newUrl);
       expect(saved.base_url).not.toBe(oldUrl);
-      const client = new AmoClient({ baseUrl: saved.base_url, tokens: store });
+      const client = new AmoClient({ fetch, baseUrl: saved.base_url, tokens: store });
       expect((await client.account()).subdomain).toBe('leadtrail-new');
     } finally {
       await renamed.close();

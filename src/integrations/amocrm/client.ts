@@ -100,7 +100,7 @@ export interface AmoClientOptions {
   gate?: AmoRateGate;
   /** per HTTP request, default 15000 */
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  fetch: typeof fetch;
 }
 
 /** amoCRM recommends ≤ 50 entities per write (250 is the hard cap); /leads/complex allows 50. */
@@ -121,7 +121,7 @@ export class AmoClient {
       tokens: opts.tokens,
       gate: opts.gate,
       timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      fetch: opts.fetch ?? globalThis.fetch,
+      fetch: opts.fetch,
     });
   }
 

@@ -15,7 +15,7 @@ export interface AmoOAuthClient {
   clientSecret: string;
   redirectUri: string;
   timeoutMs?: number;
-  fetch?: typeof fetch;
+  fetch: typeof fetch;
 }
 
 const PATH = '/oauth2/access_token';
@@ -23,7 +23,7 @@ const PATH = '/oauth2/access_token';
 async function grant(c: AmoOAuthClient, fields: Record<string, string>): Promise<AmoTokens> {
   const label = `POST ${PATH}`;
   const res = await exchange(
-    c.fetch ?? globalThis.fetch,
+    c.fetch,
     {
       method: 'POST',
       url: `${c.baseUrl.replace(/\/+$/, '')}${PATH}`,
@@ -82,7 +82,7 @@ export async function currentAccountHost(c: {
   baseUrl: string;
   accessToken: string;
   refreshToken: string;
-  fetch?: typeof fetch;
+  fetch: typeof fetch;
   timeoutMs?: number;
 }): Promise<string | null> {
   const base = new URL(c.baseUrl);
@@ -95,7 +95,7 @@ export async function currentAccountHost(c: {
   }
   const label = 'GET /oauth2/account/current/subdomain';
   const res = await exchange(
-    c.fetch ?? globalThis.fetch,
+    c.fetch,
     {
       method: 'GET',
       url: new URL('/oauth2/account/current/subdomain', ask).toString(),

@@ -48,8 +48,8 @@ export function sealTokensForInsert(
 }
 
 export interface AmoTokenStoreOptions {
-  /** for the refresh grant (tests, proxies); default globalThis.fetch */
-  fetch?: typeof fetch;
+  /** for the refresh grant: the outbound address guard's fetch (src/delivery/address-guard.ts) */
+  fetch: typeof fetch;
   /** of the refresh grant request; default the client's 15 s */
   timeoutMs?: number;
 }
@@ -83,7 +83,7 @@ export class AmoTokenStore implements AmoTokenSource {
     private readonly db: Db,
     private readonly sealer: Sealer,
     private readonly integrationId: string,
-    private readonly opts: AmoTokenStoreOptions = {},
+    private readonly opts: AmoTokenStoreOptions,
   ) {}
 
   async get(): Promise<string> {
