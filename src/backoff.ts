@@ -2,6 +2,8 @@
 export interface Backoff {
   minMs: number;
   maxMs: number;
+  /** spread at random between half and all of the delay (default true) */
+  jitter?: boolean;
 }
 
 /**
@@ -9,7 +11,7 @@ export interface Backoff {
  * then doubling up to maxMs, each taken at random between half and all of it so that many
  * processes losing one server do not all come back at once.
  */
-export function backoffDelay(failures: number, { minMs, maxMs }: Backoff): number {
+export function backoffDelay(failures: number, { minMs, maxMs, jitter = true }: Backoff): number {
   const base = Math.min(maxMs, minMs * 2 ** Math.min(failures - 1, 30));
-  return Math.round(base * (0.5 + Math.random() * 0.5));
+  return jitter ? Math.round(base * (0.5 + Math.random() * 0.5)) : base;
 }

@@ -3,6 +3,8 @@
  * failures mapped to CostConnectorError, and a bounded retry loop with exponential backoff for the
  * errors that may pass (5xx, timeouts, rate limits), honouring the wait the platform asked for.
  */
+
+import { backoffDelay } from '../backoff.js';
 import { ADDRESS_REFUSED_TEXT, isAddressRefused } from '../delivery/address-guard.js';
 import { CostConnectorError, type CostPlatform } from './connector-error.js';
 
@@ -104,7 +106,9 @@ export async function withRetries<T>(policy: RetryPolicy, fn: (attempt: number) 
     } catch (e) {
       const retry = e instanceof CostConnectorError && e.retryable && RETRY_NOW.has(e.kind);
       if (!retry || attempt >= attempts) throw e;
-      await wait(Math.min(max, Math.max(e.retryAfterMs ?? 0, base * 2 ** (attempt - 1))));
+      // No jitter: one connector run per project, nothing to spread; the platform's own wait wins.
+      const doubled = backoffDelay(attempt, { minMs: base, maxMs: max, jitter: false });
+      await wait(Math.min(max, Math.max(e.retryAfterMs ?? 0, doubled)));
     }
   }
 }

@@ -1,13 +1,8 @@
 /** What the tracker collects: visitors, visits, hits (partitioned by month), event ids, contacts seen. */
 import type { Generated, Selectable } from 'kysely';
 
-export interface VisitorsTable {
-  project_id: string;
-  id: string;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  ga_client_id: string | null;
-  ym_client_id: string | null;
+/** Where and on what a visitor was seen: kept on the visitor (latest) and on each visit (then). */
+interface PlaceColumns {
   ip: string | null;
   city_ru: string | null;
   city_en: string | null;
@@ -16,12 +11,21 @@ export interface VisitorsTable {
   country_en: string | null;
   browser: string | null;
   device: string | null;
+}
+
+export interface VisitorsTable extends PlaceColumns {
+  project_id: string;
+  id: string;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  ga_client_id: string | null;
+  ym_client_id: string | null;
   os: string | null;
   current_visit_id: string | null;
   current_source_key: string | null;
 }
 
-export interface VisitsTable {
+export interface VisitsTable extends PlaceColumns {
   id: string;
   project_id: string;
   visitor_id: string;
@@ -38,14 +42,6 @@ export interface VisitsTable {
   click_id: string | null;
   referrer: string | null;
   landing_url: string;
-  ip: string | null;
-  city_ru: string | null;
-  city_en: string | null;
-  country_code: string | null;
-  country_ru: string | null;
-  country_en: string | null;
-  browser: string | null;
-  device: string | null;
 }
 
 export interface HitsTable {
